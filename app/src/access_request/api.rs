@@ -1,0 +1,72 @@
+//! Server functions of the access-request form.
+
+// `#[server]` generates a public argument struct per function; its fields are the
+// documented function's parameters.
+#![allow(missing_docs)]
+// Server functions mirror their form, one parameter per field.
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::AppError;
+use crate::form::Outcome;
+use crate::structures::lookup::StructureLookup;
+use leptos::prelude::*;
+
+/// Looks a correspondent code up as it is typed: the structure's name, its sites, its
+/// approvers (names only) and whether sign-up is open. Limited per client.
+#[server(endpoint = "structure")]
+pub async fn lookup_structure(code: String) -> Result<StructureLookup, AppError> {
+    use crate::platform::state::internal;
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    let key = format!("lookup:{}", ctx.client_key);
+    let limit = super::flows::LOOKUPS_PER_CLIENT;
+    if let Some(wait) = crate::platform::rate_limit::exceeded(&state.db, &key, limit, state.now())
+        .await
+        .map_err(internal("rate limit"))?
+    {
+        return Err(AppError::RateLimited(wait));
+    }
+    crate::platform::rate_limit::hit(&state.db, &key, limit, state.now()).await.map_err(internal("rate limit"))?;
+    crate::structures::service::lookup(&state.db, &code, state.today(), ctx.lang).await.map_err(internal("lookup"))
+}
+
+/// Sends an access request (`/demande-acces`).
+#[server(endpoint = "demande-acces")]
+pub async fn submit_access_request(
+    profile: Option<String>,
+    correspondent_code: String,
+    last_name: String,
+    first_name: String,
+    email: String,
+    phone: String,
+    results: Option<String>,
+    invoices: Option<String>,
+    approver: Option<String>,
+    sites_mode: Option<String>,
+    #[server(default)] sites: Vec<String>,
+    rights_profile: Option<String>,
+    lookup_only: Option<String>,
+) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::submit(
+        &state,
+        &ctx,
+        super::flows::RequestInput {
+            profile: profile.unwrap_or_default(),
+            correspondent_code,
+            last_name,
+            first_name,
+            email,
+            phone,
+            results: results.is_some(),
+            invoices: invoices.is_some(),
+            approver: approver.unwrap_or_default(),
+            sites_mode: sites_mode.unwrap_or_else(|| "all".into()),
+            sites,
+            rights_profile: rights_profile.unwrap_or_default(),
+            lookup_only: lookup_only.is_some(),
+        },
+    )
+    .await
+}

@@ -1,0 +1,100 @@
+//! Server functions of the accounts journey. Thin: they read the request context and call
+//! the use-cases in `flows`.
+
+// `#[server]` generates a public argument struct per function; its fields are the
+// documented function's parameters.
+#![allow(missing_docs)]
+
+use crate::error::AppError;
+use crate::form::Outcome;
+use leptos::prelude::*;
+
+/// Creates a patient account (`/inscription`). `website` is the invisible honeypot.
+#[server(endpoint = "inscription")]
+pub async fn sign_up(
+    email: String,
+    password: String,
+    last_name: String,
+    first_name: String,
+    birth_date: String,
+    terms: Option<String>,
+    website: Option<String>,
+) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::sign_up(
+        &state,
+        &ctx,
+        super::flows::SignUpInput {
+            email,
+            password,
+            last_name,
+            first_name,
+            birth_date,
+            terms: terms.is_some(),
+            honeypot: website.unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+/// Sends a new verification link.
+#[server(endpoint = "renvoyer-verification")]
+pub async fn resend_verification(email: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::resend_verification(&state, &ctx, &email).await
+}
+
+/// Confirms an e-mail address from the link's page.
+#[server(endpoint = "verifier-email")]
+pub async fn verify_email(token: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::verify_email(&state, &ctx, &token).await
+}
+
+/// Signs in (`/connexion`); `next` is the page to go back to.
+#[server(endpoint = "connexion")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<Outcome, AppError> {
+    use super::flows::{self, SignInResult};
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    match flows::check_credentials(&state, &ctx, &email, password).await? {
+        SignInResult::Refused(outcome) => Ok(outcome),
+        SignInResult::Success(user_id, kind) => {
+            flows::open_session(&state, user_id).await?;
+            let target = next
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .map(crate::language::safe_local_path)
+                .unwrap_or_else(|| flows::home_of(kind));
+            leptos_axum::redirect(target);
+            Ok(Outcome::ok())
+        }
+    }
+}
+
+/// Signs out (`/deconnexion`).
+#[server(endpoint = "deconnexion")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::sign_out(&state, &ctx).await
+}
+
+/// Asks for a password reset link (`/mot-de-passe-oublie`).
+#[server(endpoint = "mot-de-passe-oublie")]
+pub async fn request_password_reset(email: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::request_reset(&state, &ctx, &email).await
+}
+
+/// Sets a new password with a reset link's token (`/nouveau-mot-de-passe`).
+#[server(endpoint = "nouveau-mot-de-passe")]
+pub async fn reset_password(token: String, password: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::reset_password(&state, &ctx, &token, password).await
+}

@@ -1,0 +1,106 @@
+//! Interactive forms of the accounts journey: they validate as the person types once the
+//! WebAssembly has loaded, and work as plain forms before that.
+
+// `#[island]` generates public glue (props struct, WebAssembly export) per island; the
+// islands themselves are documented.
+#![allow(missing_docs)]
+
+use super::api::{ResetPassword, SignUp};
+use crate::domain::date::Date;
+use crate::domain::email::Email;
+use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
+use crate::i18n::Lang;
+use crate::ui::fields::{Field, NewPasswordField, Required, TextField};
+use leptos::prelude::*;
+
+fn required_text(
+    lang: Lang,
+    fr: &'static str,
+    en: &'static str,
+) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    move |v: &str| v.trim().is_empty().then(|| lang.t(fr, en).to_string())
+}
+
+/// The sign-up form of `/inscription`.
+#[island]
+pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let outcome = current_outcome(action, initial.outcome.clone(), lang);
+    let email = Field::new(initial.value("email"));
+    let last_name = Field::new(initial.value("last_name"));
+    let first_name = Field::new(initial.value("first_name"));
+    let birth_date = Field::new(initial.value("birth_date"));
+    let terms_checked = initial.checked_or("terms", false);
+
+    let email_error =
+        email.error("email", move |v| Email::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
+    let suggestion = Signal::derive(move || email.value.with(|v| Email::parse(v).ok().and_then(|e| e.suggestion())));
+    let last_error =
+        last_name.error("last_name", required_text(lang, "Indiquez votre nom.", "Enter your last name."), outcome);
+    let first_error = first_name.error(
+        "first_name",
+        required_text(lang, "Indiquez votre prénom.", "Enter your first name."),
+        outcome,
+    );
+    let birth_error =
+        birth_date.error("birth_date", move |v| Date::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
+    let terms_error = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.error_for("terms"))));
+    let pending = action.pending();
+
+    view! {
+        <Form action=action page="/inscription">
+            <FormNotice outcome=outcome/>
+            <crate::ui::fields::HydrationMarker/>
+            <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+            <TextField id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
+                autocomplete="email" inputmode="email" maxlength=254 field=email error=email_error
+                hint=lang.t("Elle vous servira d'identifiant. Une adresse, un compte.", "It will be your sign-in name. One address, one account.")/>
+            {move || suggestion.get().map(|s| view! {
+                <p class="field-ok">{lang.t("Vouliez-vous dire ", "Did you mean ")}<strong>{s}</strong>" ?"</p>
+            })}
+            <NewPasswordField lang=lang label=lang.t("Mot de passe", "Password") outcome=outcome/>
+            <TextField id="last_name" name="last_name" label=lang.t("Nom", "Last name") autocomplete="family-name"
+                maxlength=100 field=last_name error=last_error/>
+            <TextField id="first_name" name="first_name" label=lang.t("Prénom", "First name") autocomplete="given-name"
+                maxlength=100 field=first_name error=first_error/>
+            <TextField id="birth_date" name="birth_date" label=lang.t("Date de naissance", "Date of birth") input_type="date"
+                autocomplete="bday" field=birth_date error=birth_error
+                hint=lang.t("JJ/MM/AAAA", "DD/MM/YYYY")/>
+            <div class="honeypot" aria-hidden="true">
+                <label for="website">"Site web"</label>
+                <input id="website" name="website" type="text" tabindex="-1" autocomplete="off"/>
+            </div>
+            <div class="field">
+                <div class="check">
+                    <input id="terms" name="terms" type="checkbox" value="on" required=true checked=terms_checked
+                        aria-describedby="terms-links terms-error"/>
+                    <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
+                </div>
+                <p class="hint" id="terms-links">
+                    <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>
+                    " · "
+                    <a href="/confidentialite" target="_blank">{lang.t("Politique de confidentialité", "Privacy notice")}</a>
+                </p>
+                <crate::ui::fields::FieldError id="terms" message=terms_error/>
+            </div>
+            <button type="submit" disabled=move || pending.get()>{lang.t("Créer mon compte", "Create my account")}</button>
+        </Form>
+    }
+}
+
+/// The new-password form of `/nouveau-mot-de-passe`.
+#[island]
+pub fn ResetPasswordForm(lang: Lang, token: String, initial: Submitted<Outcome>) -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let outcome = current_outcome(action, initial.outcome.clone(), lang);
+    let pending = action.pending();
+    view! {
+        <Form action=action page="/nouveau-mot-de-passe">
+            <FormNotice outcome=outcome/>
+            <crate::ui::fields::HydrationMarker/>
+            <input type="hidden" name="token" value=token/>
+            <NewPasswordField lang=lang label=lang.t("Nouveau mot de passe", "New password") outcome=outcome/>
+            <button type="submit" disabled=move || pending.get()>{lang.t("Enregistrer le mot de passe", "Save the password")}</button>
+        </Form>
+    }
+}

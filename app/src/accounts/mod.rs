@@ -1,0 +1,13 @@
+//! Accounts: sign-up with e-mail verification, sign-in with progressive delays and lock,
+//! sign-out, forgotten password. Shared by every later journey.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod emails;
+#[cfg(feature = "ssr")]
+pub mod flows;
+pub mod islands;
+#[cfg(feature = "ssr")]
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,290 @@
+//! Linking a patient record to an account with its activation code.
+//!
+//! The code and the patient's birth date must both match; then the patient's name is
+//! compared tolerantly with the account holder's (for their own record) or with the name
+//! typed (for a child or a dependent). A name that does not match sends the link to the
+//! lab's review instead of refusing it. Wrong codes are limited per account, per client,
+//! per code and globally, and the answer never says whether a code exists.
+
+use super::records::{self, CodeMatch};
+use crate::accounts::flows::parse_name;
+use crate::accounts::service as accounts;
+use crate::domain::account::{AccountStatus, UserKind};
+use crate::domain::activation_code::ActivationCode;
+use crate::domain::date::Date;
+use crate::domain::names::{RecordedIdentity, identity_matches};
+use crate::error::{AppError, AppResult};
+use crate::form::{FieldErrors, NoticeKind, Outcome};
+use crate::i18n::Lang;
+use crate::platform::clock::{DAY, HOUR};
+use crate::platform::mail::outbox;
+use crate::platform::rate_limit::{self, Limit};
+use crate::platform::state::internal;
+use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
+
+/// Wrong codes per account.
+pub const PER_ACCOUNT: Limit = Limit { max: 10, window: HOUR };
+/// Wrong codes per client address.
+pub const PER_CLIENT: Limit = Limit { max: 30, window: HOUR };
+/// Wrong birth dates per code.
+pub const PER_CODE: Limit = Limit { max: 5, window: DAY };
+/// Wrong codes for the whole service (an attack spread over many clients).
+pub const GLOBAL: Limit = Limit { max: 5000, window: HOUR };
+
+/// Whose record the person is linking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// Their own.
+    Myself,
+    /// Their child.
+    Child,
+    /// A person they care for.
+    Dependent,
+}
+
+impl Relation {
+    /// Reads the form value.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "child" => Relation::Child,
+            "dependent" => Relation::Dependent,
+            _ => Relation::Myself,
+        }
+    }
+
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Myself => "self",
+            Relation::Child => "child",
+            Relation::Dependent => "dependent",
+        }
+    }
+}
+
+/// What the activation form sends.
+pub struct ActivationInput {
+    /// The code as typed.
+    pub code: String,
+    /// The patient's birth date as typed.
+    pub birth_date: String,
+    /// self | child | dependent.
+    pub relation: String,
+    /// Patient's last name (for a child or dependent).
+    pub patient_last_name: String,
+    /// Patient's first name (for a child or dependent).
+    pub patient_first_name: String,
+}
+
+fn not_found(lang: Lang) -> Outcome {
+    Outcome {
+        field_errors: vec![(
+            "code".into(),
+            lang.t(
+                "Ce code et cette date de naissance ne correspondent à aucun dossier. Vérifiez-les sur le compte rendu.",
+                "This code and date of birth match no record. Check them on the report.",
+            )
+            .into(),
+        )],
+        notice: Some((
+            NoticeKind::Error,
+            lang.t(
+                "Le code d'activation ou la date de naissance ne correspond pas. Vérifiez les deux sur le compte rendu : la date est celle du patient concerné (votre enfant, par exemple), pas la vôtre.",
+                "The activation code or the date of birth does not match. Check both on the report: the date is the patient's (your child's, for example), not yours.",
+            )
+            .into(),
+        )),
+        follow_up: None,
+    }
+}
+
+fn limited_outcome(lang: Lang, secs: u64) -> Outcome {
+    let message = match lang {
+        Lang::Fr => format!(
+            "Trop de codes erronés : par sécurité, la saisie est suspendue. Réessayez dans {}. Si le code de votre compte rendu est refusé, votre laboratoire peut vous en donner un nouveau.",
+            crate::domain::duration::human_fr(secs)
+        ),
+        Lang::En => format!(
+            "Too many wrong codes: for safety, entry is paused. Try again in {}. If the code on your report is refused, your lab can give you a new one.",
+            crate::domain::duration::human_en(secs)
+        ),
+    };
+    Outcome::notice(NoticeKind::Warn, message)
+}
+
+async fn check_limits(state: &AppState, keys: &[(String, Limit)]) -> AppResult<Option<u64>> {
+    let now = state.now();
+    let mut wait = None;
+    for (key, limit) in keys {
+        if let Some(secs) = rate_limit::exceeded(&state.db, key, *limit, now).await.map_err(internal("rate limit"))? {
+            wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
+        }
+    }
+    Ok(wait)
+}
+
+async fn count_failure(state: &AppState, keys: &[(String, Limit)]) -> AppResult<()> {
+    for (key, limit) in keys {
+        rate_limit::hit(&state.db, key, *limit, state.now()).await.map_err(internal("rate limit"))?;
+    }
+    Ok(())
+}
+
+/// Links the record of a code to the signed-in patient.
+pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationInput) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let user = ctx.user.as_ref().ok_or(AppError::SignInRequired)?;
+    if user.kind != UserKind::Patient || user.status != AccountStatus::Active {
+        return Err(AppError::Forbidden);
+    }
+    let relation = Relation::parse(&input.relation);
+    let mut errors = FieldErrors::default();
+    let code = errors.check("code", ActivationCode::parse(&input.code), |e| e.message(lang));
+    let birth = errors
+        .check("birth_date", Date::parse_birth_date(&input.birth_date, state.today()), |e| e.message(lang).into());
+    let typed_names = if relation == Relation::Myself {
+        None
+    } else {
+        let last = errors.check(
+            "patient_last_name",
+            parse_name(
+                &input.patient_last_name,
+                lang,
+                ("Indiquez le nom du patient.", "Enter the patient's last name."),
+            ),
+            |e| e,
+        );
+        let first = errors.check(
+            "patient_first_name",
+            parse_name(
+                &input.patient_first_name,
+                lang,
+                ("Indiquez le prénom du patient.", "Enter the patient's first name."),
+            ),
+            |e| e,
+        );
+        last.zip(first)
+    };
+    let (Some(code), Some(birth)) = (code, birth) else {
+        return Ok(Outcome::invalid(errors.0, lang));
+    };
+    if !errors.is_empty() {
+        return Ok(Outcome::invalid(errors.0, lang));
+    }
+
+    let account_key = (format!("code-account:{}", user.id), PER_ACCOUNT);
+    let client_key = (format!("code-client:{}", ctx.client_key), PER_CLIENT);
+    let global_key = ("code-global".to_string(), GLOBAL);
+    let code_key = (format!("code:{}", records::code_hash(state, &code)), PER_CODE);
+    let keys = [account_key.clone(), client_key.clone(), global_key.clone(), code_key.clone()];
+    if let Some(secs) = check_limits(state, &keys).await? {
+        return Ok(limited_outcome(lang, secs));
+    }
+
+    let found: Option<CodeMatch> = records::find_code(state, &code).await.map_err(internal("find code"))?;
+    let Some(found) = found.filter(|f| f.birth_date == birth.iso()) else {
+        // Unknown code, or a known code with another birth date: the same answer, counted.
+        count_failure(state, &keys).await?;
+        tracing::info!(user_id = user.id, "activation code refused");
+        return Ok(not_found(lang));
+    };
+    if found.used_at.is_some() {
+        let message = if found.used_by == Some(user.id) {
+            lang.t(
+                "Ce dossier est déjà rattaché à votre compte : retrouvez-le dans « Mon compte ».",
+                "This record is already linked to your account: find it under “My account”.",
+            )
+        } else {
+            lang.t(
+                "Ce code a déjà été utilisé. Un code ne sert qu'une fois : si vous pensez qu'il s'agit d'une erreur, demandez un nouveau code à votre laboratoire.",
+                "This code was already used. A code works once: if you think this is a mistake, ask your lab for a new code.",
+            )
+        };
+        return Ok(Outcome::notice(NoticeKind::Warn, message)
+            .with_follow_up("/mon-compte", lang.t("Voir mon compte", "See my account")));
+    }
+
+    // Whose name to compare: the account holder's for their own record, else the name typed.
+    let account = accounts::find_by_id(&state.db, user.id)
+        .await
+        .map_err(internal("find user"))?
+        .ok_or(AppError::SignInRequired)?;
+    let (typed_last, typed_first) = match &typed_names {
+        Some((l, f)) => (l.clone(), f.clone()),
+        None => (account.last_name.clone(), account.first_name.clone()),
+    };
+    let recorded = RecordedIdentity {
+        last_name: &found.last_name,
+        birth_name: found.birth_name.as_deref(),
+        first_names: &found.first_names,
+    };
+    let names_match = identity_matches(&typed_last, &typed_first, &recorded);
+    let status = if names_match { "linked" } else { "lab_review" };
+
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    if !records::spend_code(state, &mut tx, &code, user.id).await.map_err(internal("spend code"))? {
+        // Another request spent it a moment ago.
+        return Ok(Outcome::notice(
+            NoticeKind::Warn,
+            lang.t(
+                "Ce code a déjà été utilisé. Un code ne sert qu'une fois.",
+                "This code was already used. A code works once.",
+            ),
+        )
+        .with_follow_up("/mon-compte", lang.t("Voir mon compte", "See my account")));
+    }
+    let linked = sqlx::query(
+        "INSERT INTO record_links (user_id, record_id, relation, status, typed_last_name, typed_first_name, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, record_id) DO NOTHING",
+    )
+    .bind(user.id)
+    .bind(found.record_id)
+    .bind(relation.as_str())
+    .bind(status)
+    .bind(typed_names.as_ref().map(|(l, _)| l.clone()))
+    .bind(typed_names.as_ref().map(|(_, f)| f.clone()))
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal("link record"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(
+            Some(user.id),
+            if names_match { "record.linked" } else { "record.link_review" },
+            "patient_record",
+            Some(found.record_id),
+        )
+        .with(serde_json::json!({ "relation": relation.as_str(), "inserted": linked.rows_affected() })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    if !names_match {
+        let mail = super::emails::review_requested(
+            Lang::from_code(&account.lang),
+            &account.email,
+            &account.first_name,
+            &state.settings.url("/mon-compte"),
+        );
+        outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    }
+    tx.commit().await.map_err(internal("commit"))?;
+    rate_limit::clear(&state.db, &code_key.0).await.map_err(internal("rate limit"))?;
+
+    if names_match {
+        leptos_axum::redirect("/mon-compte?rattache=1");
+        Ok(Outcome::ok())
+    } else {
+        state.wake_mailer();
+        Ok(Outcome::notice(
+            NoticeKind::Info,
+            lang.t(
+                "Le code et la date de naissance sont bons, mais le nom ne correspond pas exactement à celui enregistré par le laboratoire (nom de naissance, nom composé…). Pas d'inquiétude : votre demande est transmise au laboratoire, qui la vérifiera en général sous deux jours ouvrés. Vous recevrez un e-mail dès que le dossier sera rattaché ; vous n'avez rien d'autre à faire.",
+                "The code and date of birth are right, but the name does not exactly match the one the lab recorded (birth name, compound name…). No worries: your request goes to the lab, which will usually check it within two working days. You will get an e-mail once the record is linked; there is nothing else to do.",
+            ),
+        )
+        .with_follow_up("/mon-compte", lang.t("Voir mon compte", "See my account")))
+    }
+}

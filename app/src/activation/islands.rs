@@ -1,0 +1,127 @@
+//! The activation-code form: the code is normalised and grouped as it is typed, and a
+//! mistyped character is reported before anything is sent.
+
+// `#[island]` generates public glue (props struct, WebAssembly export) per island; the
+// islands themselves are documented.
+#![allow(missing_docs)]
+
+use super::api::ActivateRecord;
+use crate::domain::activation_code::{self, CodeError};
+use crate::domain::date::Date;
+use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
+use crate::i18n::Lang;
+use crate::ui::fields::{Field, FieldError, Required, TextField};
+use leptos::prelude::*;
+
+/// The form of `/activation`.
+#[island]
+pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
+    let action = ServerAction::<ActivateRecord>::new();
+    let outcome = current_outcome(action, initial.outcome.clone(), lang);
+    let pending = action.pending();
+
+    let initial_code = {
+        let typed = initial.value("code");
+        if typed.is_empty() { typed } else { activation_code::group(&activation_code::normalize_input(&typed)) }
+    };
+    let code = Field::new(initial_code.clone());
+    let code_error = code.error(
+        "code",
+        move |v| match activation_code::check_partial(v) {
+            Ok(()) => None,
+            // Incomplete codes are only reported by the server, on submission.
+            Err(CodeError::TooShort { .. } | CodeError::Empty) => None,
+            Err(e) => Some(e.message(lang)),
+        },
+        outcome,
+    );
+    let complete = Signal::derive(move || code.value.with(|v| activation_code::ActivationCode::parse(v).is_ok()));
+
+    let birth = Field::new(initial.value("birth_date"));
+    let birth_error =
+        birth.error("birth_date", move |v| Date::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
+
+    let relation = RwSignal::new(initial.value_or("relation", "self"));
+    let last = Field::new(initial.value("patient_last_name"));
+    let first = Field::new(initial.value("patient_first_name"));
+    let last_error = last.error("patient_last_name", |_| None, outcome);
+    let first_error = first.error("patient_first_name", |_| None, outcome);
+    // Before the WebAssembly runs, the name fields are always shown (the server ignores them
+    // for one's own record); once it runs, they show only for someone else's record.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let names_hidden = move || hydrated.get() && relation.get() == "self";
+
+    let on_code_input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        let grouped = activation_code::group(&activation_code::normalize_input(&typed));
+        code.value.set(grouped);
+        code.edited.set(true);
+    };
+
+    let radio = move |value: &'static str, label: &'static str| {
+        let checked = relation.get_untracked() == value;
+        view! {
+            <label class="check">
+                <input type="radio" name="relation" value=value checked=checked
+                    on:change=move |_| relation.set(value.to_string())/>
+                {label}
+            </label>
+        }
+    };
+
+    view! {
+        <Form action=action page="/activation">
+            <FormNotice outcome=outcome/>
+            <crate::ui::fields::HydrationMarker/>
+            <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+            <div class="field">
+                <label for="code">{lang.t("Code d'activation", "Activation code")}</label><Required/>
+                <span class="hint" id="code-hint">{lang.t(
+                    "11 caractères, imprimés sur votre compte rendu (par exemple K7QF-9M2X-4TX). Les tirets, les espaces et les minuscules sont acceptés ; « O » se lit zéro et « I » ou « L » se lisent un.",
+                    "11 characters, printed on your report (for example K7QF-9M2X-4TX). Dashes, spaces and lower case are fine; “O” reads as zero and “I” or “L” as one.",
+                )}</span>
+                <input id="code" name="code" type="text" class="code-input"
+                    value=initial_code
+                    prop:value=move || code.value.get()
+                    autocapitalize="characters" autocomplete="one-time-code" spellcheck="false" inputmode="text"
+                    maxlength="20" required=true
+                    aria-describedby="code-hint code-error"
+                    aria-invalid=move || if code_error.with(Option::is_some) { "true" } else { "false" }
+                    on:input=on_code_input
+                    on:blur=move |_| code.touched.set(true)/>
+                <FieldError id="code" message=code_error/>
+                <p class="field-ok" aria-live="polite">{move || complete.get().then(|| lang.t("Code complet et cohérent.", "Code complete and consistent."))}</p>
+            </div>
+            <TextField id="birth_date" name="birth_date" label=lang.t("Date de naissance du patient", "Patient's date of birth")
+                input_type="date" field=birth error=birth_error
+                hint=lang.t("Celle de la personne dont c'est le compte rendu (votre enfant, par exemple).", "That of the person the report is about (your child, for example).")/>
+            <fieldset>
+                <legend>{lang.t("Ce dossier est celui de", "This record belongs to")}</legend>
+                {radio("self", lang.t("Moi-même", "Myself"))}
+                {radio("child", lang.t("Mon enfant", "My child"))}
+                {radio("dependent", lang.t("Une personne que j'accompagne", "A person I care for"))}
+            </fieldset>
+            <div class="patient-names" hidden=names_hidden>
+                <p class="hint">{lang.t(
+                    "Si le dossier n'est pas le vôtre : le nom et le prénom du patient, tels qu'ils figurent sur le compte rendu.",
+                    "If the record is not yours: the patient's last and first name, as on the report.",
+                )}</p>
+                <TextField id="patient_last_name" name="patient_last_name" label=lang.t("Nom du patient", "Patient's last name")
+                    required=false field=last error=last_error maxlength=100/>
+                <TextField id="patient_first_name" name="patient_first_name" label=lang.t("Prénom du patient", "Patient's first name")
+                    required=false field=first error=first_error maxlength=100/>
+            </div>
+            <button type="submit" disabled=move || pending.get()>{lang.t("Valider", "Validate")}</button>
+        </Form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn display_grouping_matches_the_printed_form() {
+        use crate::domain::activation_code::{group, normalize_input};
+        assert_eq!(group(&normalize_input("k70f lm2x-4tx")), "K70F-1M2X-4TX");
+    }
+}

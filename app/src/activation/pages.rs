@@ -1,0 +1,134 @@
+//! `/activation` and the patient's profiles on `/mon-compte`.
+
+use super::api::ActivateRecord;
+use super::islands::ActivationForm;
+use super::records::{self, Profile};
+use crate::domain::account::UserKind;
+use crate::domain::date::Date;
+use crate::error::AppError;
+use crate::form::{NoticeKind, Outcome, submitted};
+use crate::i18n::Lang;
+use crate::pages::errors::ErrorPage;
+use crate::platform::{app_state, request_context};
+use crate::ui::plain::Notice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use server_fn::ServerFn;
+
+/// `/activation`
+#[component]
+pub fn ActivationPage() -> impl IntoView {
+    let ctx = request_context();
+    let lang = ctx.lang;
+    let user = match ctx.user {
+        Some(u) => u,
+        None => return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any(),
+    };
+    if user.kind != UserKind::Patient {
+        return view! { <ErrorPage lang=lang error=AppError::Forbidden/> }.into_any();
+    }
+    let initial = submitted::<Outcome>(<ActivateRecord as ServerFn>::PATH);
+    view! {
+        <Title text=lang.t("Rattacher un dossier", "Link a record")/>
+        <section class="panel narrow">
+            <h1>{lang.t("Rattacher un dossier avec son code d'activation", "Link a record with its activation code")}</h1>
+            <p class="form-intro">{lang.t(
+                "Le code d'activation figure sur chaque compte rendu du laboratoire. Vous pouvez rattacher votre dossier, celui de votre enfant ou d'une personne que vous accompagnez : chaque dossier apparaîtra comme un profil dans votre compte.",
+                "The activation code is on every lab report. You can link your own record, your child's or that of a person you care for: each record appears as a profile in your account.",
+            )}</p>
+            <ActivationForm lang=lang initial=initial/>
+            <p class="muted">{lang.t(
+                "Pas de code ? Il figure sur vos comptes rendus ; l'accueil du laboratoire peut aussi vous le redonner.",
+                "No code? It is on your reports; the lab's front desk can also give it to you again.",
+            )}</p>
+        </section>
+    }
+    .into_any()
+}
+
+fn relation_label(relation: &str, lang: Lang) -> &'static str {
+    match relation {
+        "child" => lang.t("Mon enfant", "My child"),
+        "dependent" => lang.t("Personne accompagnée", "Person I care for"),
+        _ => lang.t("Moi-même", "Myself"),
+    }
+}
+
+fn format_millis(ms: i64, lang: Lang) -> String {
+    let d = Date::from_unix_millis(ms);
+    match lang {
+        Lang::Fr => d.french(),
+        Lang::En => d.iso(),
+    }
+}
+
+#[component]
+fn ProfileCard(profile: Profile, lang: Lang) -> impl IntoView {
+    let birth = Date::parse(&profile.birth_date)
+        .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
+        .unwrap_or_default();
+    let status = match profile.status.as_str() {
+        "linked" => view! { <span class="tag tag-ok">{lang.t("Rattaché", "Linked")}</span> }.into_any(),
+        "lab_review" => view! { <span class="tag tag-warn">{lang.t("En vérification par le laboratoire", "Being checked by the lab")}</span> }.into_any(),
+        _ => view! { <span class="tag tag-off">{lang.t("Refusé", "Refused")}</span> }.into_any(),
+    };
+    let reports = if profile.status == "linked" {
+        if profile.reports.is_empty() {
+            view! { <p class="meta">{lang.t("Aucun compte rendu disponible pour l'instant : vous serez prévenu par e-mail.", "No report available yet: you will be told by e-mail.")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="choices">
+                    {profile.reports.into_iter().map(|(reference, status, at)| {
+                        let state = if status == "complete" { lang.t("complet", "complete") } else { lang.t("partiel", "partial") };
+                        view! { <li>{format!("{reference} — {} {} ({state})", lang.t("disponible le", "available on"), format_millis(at, lang))}</li> }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }
+    } else {
+        view! { <p class="meta">{lang.t("Vous recevrez un e-mail dès que le laboratoire aura vérifié ce rattachement.", "You will get an e-mail once the lab has checked this link.")}</p> }.into_any()
+    };
+    view! {
+        <li class="card profile">
+            <h3>{profile.patient_name}</h3>
+            <p class="meta">{relation_label(&profile.relation, lang)}" · "{lang.t("né(e) le ", "born on ")}{birth}</p>
+            <p>{status}</p>
+            {reports}
+        </li>
+    }
+}
+
+/// The patient's profiles, for `/mon-compte`.
+#[component]
+pub fn PatientProfiles(
+    /// The signed-in patient.
+    user_id: i64,
+    /// Interface language.
+    lang: Lang,
+) -> impl IntoView {
+    let just_linked = crate::pages::query_param("rattache").is_some();
+    Suspend::new(async move {
+        let profiles = match app_state() {
+            Ok(state) => records::profiles(&state, user_id).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read profiles");
+                Vec::new()
+            }),
+            Err(_) => Vec::new(),
+        };
+        view! {
+            <section class="panel">
+                <h2>{lang.t("Mes profils", "My profiles")}</h2>
+                {just_linked.then(|| view! { <Notice kind=NoticeKind::Success message=lang.t("Le dossier est rattaché à votre compte.", "The record is linked to your account.")/> })}
+                {if profiles.is_empty() {
+                    view! { <p>{lang.t(
+                        "Aucun dossier rattaché pour l'instant. Saisissez le code d'activation imprimé sur votre compte rendu pour voir la disponibilité de vos résultats.",
+                        "No record linked yet. Enter the activation code printed on your report to see when your results are available.",
+                    )}</p> }.into_any()
+                } else {
+                    view! { <ul class="cards cards-2">{profiles.into_iter().map(|p| view! { <ProfileCard profile=p lang=lang/> }).collect_view()}</ul> }.into_any()
+                }}
+                <p class="actions"><a class="button" href="/activation">{lang.t("Rattacher un dossier", "Link a record")}</a></p>
+            </section>
+        }
+    })
+}

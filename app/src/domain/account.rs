@@ -1,0 +1,126 @@
+//! Kinds of accounts and their statuses.
+
+use serde::{Deserialize, Serialize};
+
+/// Who an account belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserKind {
+    /// A patient (or parent, caregiver) who links lab records.
+    Patient,
+    /// A lab professional: biologist or collaborator.
+    Professional,
+    /// A support agent of the lab network (back-office).
+    Support,
+}
+
+impl UserKind {
+    /// Stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Patient => "patient",
+            UserKind::Professional => "professional",
+            UserKind::Support => "support",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "patient" => Some(UserKind::Patient),
+            "professional" => Some(UserKind::Professional),
+            "support" => Some(UserKind::Support),
+            _ => None,
+        }
+    }
+
+    /// Label in the interface.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            UserKind::Patient => lang.t("Patient", "Patient"),
+            UserKind::Professional => lang.t("Professionnel", "Professional"),
+            UserKind::Support => lang.t("Support", "Support"),
+        }
+    }
+}
+
+/// Where an account is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccountStatus {
+    /// A patient who has not yet confirmed their e-mail address.
+    Unverified,
+    /// Invitation (or provisional access code) sent, not yet accepted.
+    InvitationSent,
+    /// Invitation not accepted within 14 days.
+    InvitationExpired,
+    /// Password chosen; terms not yet accepted at a first sign-in.
+    InvitationAccepted,
+    /// In use.
+    Active,
+    /// Blocked by support: signed out everywhere, cannot sign in.
+    Deactivated,
+}
+
+impl AccountStatus {
+    /// Stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Unverified => "unverified",
+            AccountStatus::InvitationSent => "invitation_sent",
+            AccountStatus::InvitationExpired => "invitation_expired",
+            AccountStatus::InvitationAccepted => "invitation_accepted",
+            AccountStatus::Active => "active",
+            AccountStatus::Deactivated => "deactivated",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "unverified" => AccountStatus::Unverified,
+            "invitation_sent" => AccountStatus::InvitationSent,
+            "invitation_expired" => AccountStatus::InvitationExpired,
+            "invitation_accepted" => AccountStatus::InvitationAccepted,
+            "active" => AccountStatus::Active,
+            "deactivated" => AccountStatus::Deactivated,
+            _ => return None,
+        })
+    }
+
+    /// Every status, in the order of an account's life.
+    pub const ALL: [AccountStatus; 6] = [
+        AccountStatus::Unverified,
+        AccountStatus::InvitationSent,
+        AccountStatus::InvitationExpired,
+        AccountStatus::InvitationAccepted,
+        AccountStatus::Active,
+        AccountStatus::Deactivated,
+    ];
+
+    /// Label in the interface (the admin console's status filter uses these).
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            AccountStatus::Unverified => lang.t("E-mail non vérifié", "E-mail not verified"),
+            AccountStatus::InvitationSent => lang.t("Invitation envoyée", "Invitation sent"),
+            AccountStatus::InvitationExpired => lang.t("Invitation expirée", "Invitation expired"),
+            AccountStatus::InvitationAccepted => lang.t("Invitation acceptée", "Invitation accepted"),
+            AccountStatus::Active => lang.t("Actif", "Active"),
+            AccountStatus::Deactivated => lang.t("Désactivé", "Deactivated"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_forms_round_trip() {
+        for s in AccountStatus::ALL {
+            assert_eq!(AccountStatus::parse(s.as_str()), Some(s));
+        }
+        for k in [UserKind::Patient, UserKind::Professional, UserKind::Support] {
+            assert_eq!(UserKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(AccountStatus::parse("nonsense"), None);
+    }
+}

@@ -1,0 +1,51 @@
+//! The NIR (French social-security number): 13 characters and a 2-digit key, optional on
+//! patient records. Corsican départements `2A`/`2B` are handled as the INSEE specifies.
+
+/// Checks a NIR with its key; spaces are ignored. Returns the canonical 15 characters.
+pub fn parse_nir(s: &str) -> Option<String> {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if compact.len() != 15 || !compact.is_ascii() {
+        return None;
+    }
+    let (body, key) = compact.split_at(13);
+    let key: u64 = key.parse().ok()?;
+    if !matches!(body.as_bytes()[0], b'1' | b'2' | b'3' | b'4' | b'7' | b'8') {
+        return None;
+    }
+    let numeric = match &body[5..7] {
+        "2A" => format!("{}19{}", &body[..5], &body[7..]),
+        "2B" => format!("{}18{}", &body[..5], &body[7..]),
+        _ => body.to_string(),
+    };
+    let n: u64 = numeric.parse().ok()?;
+    let corsica = match &body[5..7] {
+        "2A" => 1_000_000,
+        "2B" => 2_000_000,
+        _ => 0,
+    };
+    let expected = 97 - ((n - corsica) % 97);
+    (expected == key).then_some(compact)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        // 1 84 12 76 451 089 → key 46 (97 - 1841276451089 mod 97)
+        let body = 1_841_276_451_089u64;
+        let key = 97 - body % 97;
+        assert!(parse_nir(&format!("{body}{key:02}")).is_some());
+        assert!(parse_nir(&format!("1 84 12 76 451 089 {key:02}")).is_some());
+        assert!(parse_nir(&format!("{body}{:02}", (key % 97) + 1)).is_none());
+        assert!(parse_nir("12345").is_none());
+        assert!(parse_nir("9841276451089 12").is_none());
+        // Corsica: 2A replaced by 19 and 1,000,000 subtracted.
+        let body2a = "18411";
+        let rest = "2A451089";
+        let numeric: u64 = format!("{body2a}19451089").parse::<u64>().unwrap() - 1_000_000;
+        let key2a = 97 - numeric % 97;
+        assert!(parse_nir(&format!("{body2a}{rest}{key2a:02}")).is_some());
+    }
+}

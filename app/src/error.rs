@@ -1,0 +1,95 @@
+//! Real failures of a server function, as opposed to expected outcomes.
+//!
+//! Things a person can fix (a bad field, a wrong code) are returned as `Ok(outcome)`; this
+//! type is for what they cannot: not signed in, not allowed, server overloaded, a bug.
+//! The message shown is short and kind; the cause goes to the log on the server.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A failure of a server function that the person cannot fix by changing their input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The caller must sign in first (or their session ended).
+    #[error("sign-in required")]
+    SignInRequired,
+    /// The caller is signed in but lacks the right for this action.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many requests are being processed; try again in a moment (HTTP 503).
+    #[error("overloaded")]
+    Overloaded,
+    /// Too many attempts from this client; the value is the number of seconds to wait.
+    #[error("rate limited")]
+    RateLimited(u64),
+    /// Something went wrong on the server; details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request itself was malformed (missing field, bad encoding).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+}
+
+impl AppError {
+    /// The message shown to the person.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::SignInRequired => lang
+                .t(
+                    "Votre session a expiré : connectez-vous à nouveau.",
+                    "Your session has ended: please sign in again.",
+                )
+                .into(),
+            AppError::Forbidden => lang
+                .t(
+                    "Vous n'avez pas les droits nécessaires pour cette action.",
+                    "You do not have the rights needed for this action.",
+                )
+                .into(),
+            AppError::Overloaded => lang
+                .t(
+                    "Le service est très sollicité : réessayez dans quelques secondes.",
+                    "The service is very busy: please try again in a few seconds.",
+                )
+                .into(),
+            AppError::RateLimited(secs) => match lang {
+                Lang::Fr => format!("Trop de tentatives. Réessayez dans {}.", crate::domain::duration::human_fr(*secs)),
+                Lang::En => format!("Too many attempts. Try again in {}.", crate::domain::duration::human_en(*secs)),
+            },
+            AppError::Internal | AppError::BadRequest(_) => lang
+                .t(
+                    "Une erreur est survenue de notre côté. Vos informations n'ont pas été perdues : réessayez.",
+                    "Something went wrong on our side. Nothing you typed was lost: please try again.",
+                )
+                .into(),
+        }
+    }
+
+    /// The HTTP status that goes with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::SignInRequired => 401,
+            AppError::Forbidden => 403,
+            AppError::Overloaded => 503,
+            AppError::RateLimited(_) => 429,
+            AppError::Internal => 500,
+            AppError::BadRequest(_) => 400,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::Deserialization(e) => AppError::BadRequest(e),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Result type of every server function.
+pub type AppResult<T> = Result<T, AppError>;

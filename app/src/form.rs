@@ -1,0 +1,336 @@
+//! Forms that work before, and without, WebAssembly.
+//!
+//! A [`Form`] is a plain HTML `<form method="post">` whose `action` is the page it sits on,
+//! with a hidden `_fn` field naming its server function. Before the island hydrates (slow
+//! phone, script blocked), the browser posts to the page; a server middleware runs the
+//! server function, then either follows its redirect or renders the same page again with
+//! the outcome and the values typed (passwords excepted), handed to the page as a
+//! [`Submitted`]. Once hydrated, the same form is submitted in the background and the
+//! island updates in place. One server function, one set of rules, both paths.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Name of the hidden field that tells the server which server function a form calls.
+pub const FN_FIELD: &str = "_fn";
+
+/// Field names whose values are never sent back into a re-rendered page.
+pub const SECRET_FIELDS: &[&str] = &["password", "new_password", "current_password", "totp", "recovery_code"];
+
+/// The state a form starts in: after a submission without JavaScript, the values typed and
+/// the outcome; otherwise empty.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Submitted<O> {
+    /// Values typed, by field name (secrets removed).
+    pub values: Vec<(String, String)>,
+    /// The server function's answer, if the form was submitted.
+    pub outcome: Option<Result<O, AppError>>,
+}
+
+impl<O> Default for Submitted<O> {
+    fn default() -> Self {
+        Submitted { values: Vec::new(), outcome: None }
+    }
+}
+
+impl<O> Submitted<O> {
+    /// The value typed in a field, or an empty string.
+    pub fn value(&self, name: &str) -> String {
+        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    /// Every value typed under one name (checkbox groups).
+    pub fn values_of(&self, name: &str) -> Vec<String> {
+        self.values.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// The value typed, or a default when the form was not submitted yet.
+    pub fn value_or(&self, name: &str, default: &str) -> String {
+        if self.values.is_empty() { default.to_string() } else { self.value(name) }
+    }
+
+    /// True when a checkbox was checked in the submission, or `default` when not submitted.
+    pub fn checked_or(&self, name: &str, default: bool) -> bool {
+        if self.values.is_empty() { default } else { self.values.iter().any(|(k, _)| k == name) }
+    }
+}
+
+/// How a notice above a form reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeKind {
+    /// Something to fix or that failed.
+    Error,
+    /// It worked.
+    Success,
+    /// For information (e.g. what happens next).
+    Info,
+    /// Attention needed.
+    Warn,
+}
+
+impl NoticeKind {
+    /// CSS class suffix.
+    pub fn class(self) -> &'static str {
+        match self {
+            NoticeKind::Error => "error",
+            NoticeKind::Success => "success",
+            NoticeKind::Info => "info",
+            NoticeKind::Warn => "warn",
+        }
+    }
+}
+
+/// The answer of every form's server function for things a person can act on: errors next
+/// to fields, a message above the form, and a way forward (a link) instead of a dead end.
+/// Texts are already in the person's language (the server knows it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Errors by field name.
+    pub field_errors: Vec<(String, String)>,
+    /// A message above the form.
+    pub notice: Option<(NoticeKind, String)>,
+    /// A way forward: (path, label).
+    pub follow_up: Option<(String, String)>,
+}
+
+impl Outcome {
+    /// No error: used when the server function also redirected.
+    pub fn ok() -> Self {
+        Outcome::default()
+    }
+
+    /// Field errors, with a summary above the form.
+    pub fn invalid(field_errors: Vec<(String, String)>, lang: crate::i18n::Lang) -> Self {
+        Outcome {
+            field_errors,
+            notice: Some((
+                NoticeKind::Error,
+                lang.t(
+                    "Certaines informations sont à corriger : voyez les messages sous les champs.",
+                    "Some information needs fixing: see the messages under the fields.",
+                )
+                .into(),
+            )),
+            follow_up: None,
+        }
+    }
+
+    /// A message above the form.
+    pub fn notice(kind: NoticeKind, message: impl Into<String>) -> Self {
+        Outcome { field_errors: Vec::new(), notice: Some((kind, message.into())), follow_up: None }
+    }
+
+    /// Adds a way forward.
+    pub fn with_follow_up(mut self, path: impl Into<String>, label: impl Into<String>) -> Self {
+        self.follow_up = Some((path.into(), label.into()));
+        self
+    }
+
+    /// The error of one field, if any.
+    pub fn error_for(&self, field: &str) -> Option<String> {
+        self.field_errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+    }
+
+    /// True when nothing is wrong.
+    pub fn is_ok(&self) -> bool {
+        self.field_errors.is_empty() && !matches!(self.notice, Some((NoticeKind::Error, _)))
+    }
+
+    /// The outcome shown for a real failure.
+    pub fn from_error(error: &AppError, lang: crate::i18n::Lang) -> Self {
+        let out = Outcome::notice(NoticeKind::Error, error.message(lang));
+        match error {
+            AppError::SignInRequired => out.with_follow_up("/connexion", lang.t("Se connecter", "Sign in")),
+            _ => out,
+        }
+    }
+}
+
+/// Collects field errors while parsing a form.
+#[derive(Debug, Default)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    /// Records an error for a field.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push((field.to_string(), message.into()));
+    }
+
+    /// Keeps the parsed value, or records the error.
+    pub fn check<T, E>(&mut self, field: &str, result: Result<T, E>, message: impl FnOnce(E) -> String) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, message(e));
+                None
+            }
+        }
+    }
+
+    /// True when no error was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The notice and way forward of an outcome, above a form.
+#[component]
+pub fn FormNotice(
+    /// The current outcome.
+    #[prop(into)]
+    outcome: Signal<Option<Outcome>>,
+) -> impl IntoView {
+    view! {
+        {move || outcome.get().and_then(|o| {
+            let follow = o.follow_up.clone();
+            o.notice.map(|(kind, message)| {
+                let role = if kind == NoticeKind::Error { "alert" } else { "status" };
+                view! {
+                    <div class=format!("notice notice-{}", kind.class()) role=role>
+                        <p>{message}</p>
+                        {follow.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
+                    </div>
+                }
+            })
+        })}
+    }
+}
+
+/// The outcome a form shows: the latest background submission if any, else the one the
+/// server rendered after a submission without JavaScript.
+pub fn current_outcome<S>(
+    action: ServerAction<S>,
+    initial: Option<Result<Outcome, AppError>>,
+    lang: crate::i18n::Lang,
+) -> Signal<Option<Outcome>>
+where
+    S: server_fn::ServerFn<Output = Outcome, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let value = action.value();
+    Signal::derive(move || {
+        let latest = value.get().or_else(|| initial.clone());
+        latest.map(|r| match r {
+            Ok(o) => o,
+            Err(e) => Outcome::from_error(&e, lang),
+        })
+    })
+}
+
+/// A server-rendered submission handed from the no-JavaScript middleware to the page.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct FormSubmission {
+    /// Path of the server function that ran.
+    pub fn_path: String,
+    /// HTTP status of its answer.
+    pub status: u16,
+    /// Its body (JSON of the outcome, or of the error).
+    pub body: String,
+    /// Fields as posted (secrets already removed).
+    pub fields: Vec<(String, String)>,
+}
+
+/// The submission of the server function at `fn_path`, if the current request is the
+/// re-rendering of a form posted without JavaScript.
+#[cfg(feature = "ssr")]
+pub fn submitted<O: serde::de::DeserializeOwned>(fn_path: &str) -> Submitted<O> {
+    use server_fn::error::FromServerFnError;
+    let Some(sub) = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<FormSubmission>().cloned())
+        .filter(|s| s.fn_path == fn_path)
+    else {
+        return Submitted::default();
+    };
+    let outcome = if (200..300).contains(&sub.status) {
+        match serde_json::from_str::<O>(&sub.body) {
+            Ok(o) => Ok(o),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot decode a server function outcome");
+                Err(AppError::Internal)
+            }
+        }
+    } else {
+        Err(AppError::de(sub.body.clone().into()))
+    };
+    Submitted { values: sub.fields, outcome: Some(outcome) }
+}
+
+/// A progressive-enhancement form bound to a server action (see the module docs).
+#[component]
+pub fn Form<ServFn, OutputProtocol>(
+    /// The server action the form dispatches once hydrated.
+    action: ServerAction<ServFn>,
+    /// The page the form posts to without JavaScript (usually the current page).
+    #[prop(into)]
+    page: String,
+    /// CSS class of the `<form>`.
+    #[prop(optional, into)]
+    class: Option<&'static str>,
+    /// Fields and buttons.
+    children: Children,
+) -> impl IntoView
+where
+    ServFn: serde::de::DeserializeOwned
+        + server_fn::ServerFn<Protocol = server_fn::Http<server_fn::codec::PostUrl, OutputProtocol>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<ServFn::Client as server_fn::client::Client<ServFn::Error>>::Request as server_fn::request::ClientReq<
+        ServFn::Error,
+    >>::FormData: From<web_sys::FormData>,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: Send + Sync + 'static,
+    <ServFn as server_fn::ServerFn>::Client: server_fn::client::Client<<ServFn as server_fn::ServerFn>::Error>,
+{
+    #[cfg(feature = "hydrate")]
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        use leptos::form::FromFormData;
+        if ev.default_prevented() {
+            return;
+        }
+        // Before the first background submission, make sure server redirects navigate.
+        let _ = server_fn::redirect::set_redirect_hook(|loc: &str| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(loc);
+            }
+        });
+        // If the form cannot be read as the server function's arguments, the browser posts
+        // it the classic way and the server explains.
+        if let Ok(input) = ServFn::from_event(&ev) {
+            ev.prevent_default();
+            action.dispatch(input);
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
+        let _ = action;
+    };
+    view! {
+        <form method="post" action=page class=class on:submit=on_submit>
+            <input type="hidden" name=FN_FIELD value=ServFn::url()/>
+            {children()}
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn submitted_values() {
+        let s: Submitted<()> = Submitted {
+            values: vec![("email".into(), "a@b.fr".into()), ("site".into(), "1".into()), ("site".into(), "3".into())],
+            outcome: None,
+        };
+        assert_eq!(s.value("email"), "a@b.fr");
+        assert_eq!(s.values_of("site"), vec!["1", "3"]);
+        assert!(s.checked_or("site", false));
+        assert!(!s.checked_or("results", false));
+        let empty: Submitted<()> = Submitted::default();
+        assert!(empty.checked_or("results", true));
+        assert_eq!(empty.value_or("profile", "biologist"), "biologist");
+    }
+}

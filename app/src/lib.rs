@@ -1,0 +1,31 @@
+//! Sésame, the account portal of a network of medical biology labs.
+//!
+//! This crate is compiled twice. With `ssr` it holds everything the server renders and
+//! runs: pages, server functions, services, database access. With `hydrate` it holds only
+//! what the browser needs: the interactive *islands* (forms that validate as you type) and
+//! the pure domain rules they share with the server. Pages themselves are plain
+//! server-rendered HTML, so they work before (and without) WebAssembly.
+
+#![recursion_limit = "256"]
+
+pub mod access_request;
+pub mod accounts;
+pub mod activation;
+pub mod domain;
+pub mod error;
+pub mod form;
+pub mod i18n;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod shell;
+pub mod structures;
+
+pub mod language;
+
+#[cfg(feature = "ssr")]
+pub use shell::{App, shell};

@@ -1,0 +1,65 @@
+//! Error pages with the right HTTP status.
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn set_status(code: u16) {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+}
+
+/// 404: the page does not exist. Offers the ways forward.
+#[component]
+pub fn NotFound(
+    /// Interface language.
+    lang: Lang,
+) -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text=lang.t("Page introuvable", "Page not found")/>
+        <section class="panel">
+            <h1>{lang.t("Page introuvable", "Page not found")}</h1>
+            <p>{lang.t(
+                "L'adresse demandée n'existe pas ou plus. Elle a peut-être été mal recopiée.",
+                "The address you asked for does not exist (any more). It may have been mistyped.",
+            )}</p>
+            <ul class="choices">
+                <li><a href="/">{lang.t("Revenir à l'accueil", "Back to the home page")}</a></li>
+                <li><a href="/connexion">{lang.t("Se connecter", "Sign in")}</a></li>
+            </ul>
+        </section>
+    }
+}
+
+/// A page-level error: the person is told what to do, the details stay in the server log.
+#[component]
+pub fn ErrorPage(
+    /// Interface language.
+    lang: Lang,
+    /// What went wrong.
+    error: crate::error::AppError,
+) -> impl IntoView {
+    set_status(error.status());
+    let title = match error {
+        crate::error::AppError::SignInRequired => lang.t("Connexion nécessaire", "Sign-in required"),
+        crate::error::AppError::Forbidden => lang.t("Accès refusé", "Access denied"),
+        _ => lang.t("Une erreur est survenue", "Something went wrong"),
+    };
+    let sign_in = matches!(error, crate::error::AppError::SignInRequired);
+    let path = crate::platform::request_context().path;
+    view! {
+        <Title text=title/>
+        <section class="panel">
+            <h1>{title}</h1>
+            <p>{error.message(lang)}</p>
+            <ul class="choices">
+                {sign_in.then(|| view! {
+                    <li><a href=format!("/connexion?suite={}", crate::pages::url_encode(&path))>{lang.t("Se connecter", "Sign in")}</a></li>
+                })}
+                <li><a href="/">{lang.t("Revenir à l'accueil", "Back to the home page")}</a></li>
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,57 @@
+//! The home page: two clear doors, one for patients, one for lab professionals.
+
+use crate::platform::request_context;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/`
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let ctx = request_context();
+    let lang = ctx.lang;
+    let greeting = ctx.user.as_ref().map(|u| {
+        let name = u.first_name.clone();
+        view! {
+            <section class="panel">
+                <h2>{match lang { crate::i18n::Lang::Fr => format!("Bonjour {name}"), crate::i18n::Lang::En => format!("Hello {name}") }}</h2>
+                <p><a class="button" href="/mon-compte">{lang.t("Aller à mon compte", "Go to my account")}</a></p>
+            </section>
+        }
+    });
+    view! {
+        <Title text=""/>
+        <section class="hero">
+            <h1>{lang.t("Vos analyses de biologie médicale, en toute simplicité", "Your medical lab tests, made simple")}</h1>
+            <p class="lead">{lang.t(
+                "Sésame est le portail des laboratoires du réseau : les patients y suivent la disponibilité de leurs comptes rendus, les professionnels y gèrent leurs accès.",
+                "Sésame is the portal of the network's labs: patients follow when their reports are available, professionals manage their access.",
+            )}</p>
+        </section>
+        {greeting}
+        <div class="doors">
+            <section class="panel door">
+                <h2>{lang.t("Vous êtes patient", "You are a patient")}</h2>
+                <p>{lang.t(
+                    "Créez votre compte avec votre adresse e-mail, puis saisissez le code d'activation imprimé sur votre compte rendu. Vous pouvez aussi suivre les analyses d'un enfant ou d'un proche.",
+                    "Create your account with your e-mail address, then enter the activation code printed on your report. You can also follow the tests of a child or a relative.",
+                )}</p>
+                <p class="actions">
+                    <a class="button" href="/inscription">{lang.t("Créer mon compte", "Create my account")}</a>
+                    <a class="button button-secondary" href="/connexion">{lang.t("Se connecter", "Sign in")}</a>
+                </p>
+                <p><a href="/activation">{lang.t("J'ai un code d'activation", "I have an activation code")}</a></p>
+            </section>
+            <section class="panel door">
+                <h2>{lang.t("Vous êtes professionnel de laboratoire", "You are a lab professional")}</h2>
+                <p>{lang.t(
+                    "Biologiste ou collaborateur (secrétariat, technicien…) : demandez votre accès aux résultats et aux factures des sites de votre structure, avec votre code correspondant.",
+                    "Biologist or collaborator (secretary, technician…): request access to the results and invoices of your structure's sites, with your correspondent code.",
+                )}</p>
+                <p class="actions">
+                    <a class="button" href="/demande-acces">{lang.t("Faire ma demande d'accès", "Request access")}</a>
+                    <a class="button button-secondary" href="/premiere-connexion">{lang.t("J'ai reçu mon code d'accès", "I received my access code")}</a>
+                </p>
+            </section>
+        </div>
+    }
+}

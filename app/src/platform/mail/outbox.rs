@@ -1,0 +1,134 @@
+//! The transactional outbox: a mail is a row written in the same transaction as the change
+//! that causes it; a worker claims due rows, delivers them and records the outcome. A crash
+//! or an SMTP outage loses nothing: undelivered rows are retried with backoff.
+//!
+//! Once delivered, a row keeps only its template name and timestamps: bodies (which may
+//! hold links with secrets) and the address are erased.
+
+use super::Mail;
+use crate::platform::db::{Db, Tx};
+use sqlx::Row;
+
+/// Queues a mail inside the caller's transaction.
+pub async fn enqueue(tx: &mut Tx, mail: &Mail, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, template, created_at, next_attempt_at, attempts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, 0)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(&mail.template)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// A claimed mail, ready to deliver.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// Outbox row id.
+    pub id: i64,
+    /// Delivery attempts before this one.
+    pub attempts: i64,
+    /// The mail.
+    pub mail: Mail,
+}
+
+/// Claims up to `limit` due mails for `lease` milliseconds. Safe with several workers:
+/// the lease condition is re-checked on each row by the `UPDATE`, so a row is claimed once.
+pub async fn claim_due(db: &Db, now: i64, lease: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
+    let rows = sqlx::query(
+        "UPDATE outbox SET locked_until = $1 \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
+                        AND (locked_until IS NULL OR locked_until < $2) \
+                      ORDER BY id LIMIT $3) \
+           AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
+         RETURNING id, attempts, recipient, subject, body_text, body_html, template",
+    )
+    .bind(now + lease)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(Claimed {
+            id: r.try_get("id")?,
+            attempts: r.try_get("attempts")?,
+            mail: Mail {
+                to: r.try_get("recipient")?,
+                subject: r.try_get("subject")?,
+                text: r.try_get("body_text")?,
+                html: r.try_get("body_html")?,
+                template: r.try_get("template")?,
+            },
+        });
+    }
+    out.sort_by_key(|c| c.id);
+    Ok(out)
+}
+
+/// Records a delivery and erases the content.
+pub async fn mark_sent(db: &Db, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = NULL, \
+         recipient = '', subject = '', body_text = '', body_html = '' WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await
+    .map(|_| ())
+}
+
+/// Records a failed attempt and schedules the next one; after `max_attempts`, the mail is
+/// marked failed (support sees it) and its content erased.
+pub async fn mark_retry(
+    db: &Db,
+    id: i64,
+    attempts_before: i64,
+    now: i64,
+    next_attempt_at: i64,
+    error: &str,
+    max_attempts: i64,
+) -> Result<(), sqlx::Error> {
+    if attempts_before + 1 >= max_attempts {
+        sqlx::query(
+            "UPDATE outbox SET failed_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = $2, \
+             body_text = '', body_html = '' WHERE id = $3",
+        )
+        .bind(now)
+        .bind(error)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    } else {
+        sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $3",
+        )
+        .bind(next_attempt_at)
+        .bind(error)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Mails not yet delivered (for health information and tests).
+pub async fn pending_count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+        .fetch_one(db.pool())
+        .await
+}
+
+/// The earliest time a pending mail is due, if any (so the worker can sleep until then).
+pub async fn next_due(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+        .fetch_one(db.pool())
+        .await
+}

@@ -1,0 +1,18 @@
+//! Server-side infrastructure shared by every capability: database, clock, crypto helpers,
+//! password hashing, sessions, rate limits, audit log and the e-mail outbox.
+//!
+//! Compiled only with the `ssr` feature: none of it reaches the browser.
+
+pub mod audit;
+pub mod clock;
+pub mod context;
+pub mod crypto;
+pub mod db;
+pub mod mail;
+pub mod passwords;
+pub mod rate_limit;
+pub mod session;
+pub mod state;
+
+pub use context::{RequestContext, request_context};
+pub use state::{AppState, Settings, app_state};

@@ -1,0 +1,107 @@
+//! The application state every request handler and server function reaches through context.
+
+use super::clock::Clock;
+use super::db::Db;
+use super::passwords::PasswordHasher;
+use crate::error::AppError;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Settings the app needs at run time (the server's configuration builds them).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Public base URL, without trailing slash, used in e-mail links and Origin checks.
+    pub public_url: String,
+    /// Secret key for keyed hashes; at least 32 bytes.
+    pub secret_key: Vec<u8>,
+    /// Whether cookies carry `Secure` and the `__Host-` prefix (true for https).
+    pub secure_cookies: bool,
+    /// Production mode: no development conveniences.
+    pub production: bool,
+    /// Whether to log the links of e-mails written to files (development only).
+    pub log_mail_links: bool,
+    /// Trust `X-Forwarded-For` for the client address (behind a reverse proxy only).
+    pub trust_proxy: bool,
+}
+
+impl Settings {
+    /// The origin (`scheme://host[:port]`) of the public URL.
+    pub fn public_origin(&self) -> &str {
+        let url = self.public_url.as_str();
+        match url.find("://") {
+            Some(i) => match url[i + 3..].find('/') {
+                Some(j) => &url[..i + 3 + j],
+                None => url,
+            },
+            None => url,
+        }
+    }
+
+    /// An absolute URL for a path of the site.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.trim_end_matches('/'), path)
+    }
+}
+
+/// Everything shared by requests: database, settings, clock, password hasher, mail wake-up.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database pool.
+    pub db: Db,
+    /// Run-time settings.
+    pub settings: Arc<Settings>,
+    /// The time source.
+    pub clock: Arc<dyn Clock>,
+    /// The bounded password hasher.
+    pub hasher: Arc<PasswordHasher>,
+    /// Wakes the mail worker when a transaction has queued a mail.
+    pub mail_wakeup: Arc<Notify>,
+    /// Leptos rendering options (site root, output names).
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Milliseconds since the Unix epoch, from the injected clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    /// Today's date (UTC) from the injected clock.
+    pub fn today(&self) -> crate::domain::date::Date {
+        crate::domain::date::Date::from_unix_millis(self.now())
+    }
+
+    /// Tells the mail worker that new mail is waiting (call after commit).
+    pub fn wake_mailer(&self) {
+        self.mail_wakeup.notify_one();
+    }
+
+    /// Keyed hash under this server's secret (see [`super::crypto::keyed_hash`]).
+    pub fn keyed_hash(&self, purpose: &str, value: &str) -> String {
+        super::crypto::keyed_hash(&self.settings.secret_key, purpose, value)
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The application state, from the Leptos context of a server function or page.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// Logs a database or other internal error with its cause, and turns it into the generic
+/// user-facing [`AppError::Internal`].
+pub fn internal<E: std::fmt::Display>(context: &'static str) -> impl FnOnce(E) -> AppError {
+    move |e| {
+        tracing::error!(error = %e, "{context}");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,76 @@
+//! The HTML document and the route table.
+
+use crate::accounts::pages as accounts;
+use crate::pages;
+use crate::platform::request_context;
+use crate::ui::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The whole HTML document, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let ctx = request_context();
+    // The nonce the CSP header allows; the hydration script and our scripts carry it.
+    provide_context(leptos::nonce::Nonce::from_value(ctx.nonce.clone()));
+    let lang = ctx.lang;
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b5c6b"/>
+                <meta name="description" content=lang.t(
+                    "Sésame, le portail des laboratoires de biologie médicale : vos comptes rendus d'analyses et vos accès professionnels.",
+                    "Sésame, the medical biology labs' portal: your test reports and professional access.",
+                )/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/logo.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options=options islands=true/>
+                <script src="/sw-register.js" defer nonce=ctx.nonce.clone()></script>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: meta context, router, layout and pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = request_context().lang;
+    view! {
+        <Title formatter=move |t: String| if t.is_empty() { "Sésame".to_string() } else { format!("{t} · Sésame") }/>
+        <Router>
+            <Layout>
+                <Routes fallback=move || view! { <pages::errors::NotFound lang=lang/> }>
+                    // Every page is rendered completely before it is sent (SsrMode::Async):
+                    // no streamed fragments that need JavaScript to fall into place.
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/mentions-legales") view=pages::legal::LegalNotice ssr=SsrMode::Async/>
+                    <Route path=path!("/confidentialite") view=pages::legal::PrivacyNotice ssr=SsrMode::Async/>
+                    <Route path=path!("/conditions-utilisation") view=pages::legal::Terms ssr=SsrMode::Async/>
+                    <Route path=path!("/inscription") view=accounts::SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/inscription/envoyee") view=accounts::SignUpSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verifier-email") view=accounts::VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/connexion") view=accounts::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deconnexion") view=accounts::SignOutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe-oublie") view=accounts::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe-oublie/envoye") view=accounts::ForgotSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nouveau-mot-de-passe") view=accounts::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activation") view=crate::activation::pages::ActivationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte") view=pages::account::MyAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/demande-acces") view=crate::access_request::pages::AccessRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/demande-acces/envoyee") view=crate::access_request::pages::AccessRequestSentPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,111 @@
+//! Server-rendered forms with no island: they post to their page, the server runs the
+//! server function and renders the page again with the outcome (see `crate::form`). No
+//! WebAssembly involved, so they cost the browser nothing.
+
+use crate::form::{FN_FIELD, NoticeKind, Outcome, Submitted};
+use crate::ui::fields::Required;
+use leptos::prelude::*;
+
+/// A form posting to `page` that runs the server function at `fn_path`.
+#[component]
+pub fn PlainForm(
+    /// Server function path (`<ServFn as ServerFn>::PATH`).
+    fn_path: &'static str,
+    /// Page to post to.
+    #[prop(into)]
+    page: String,
+    /// CSS class.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// Fields and buttons.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=page class=class>
+            <input type="hidden" name=FN_FIELD value=fn_path/>
+            {children()}
+        </form>
+    }
+}
+
+/// The notice of a submitted outcome (or of an error), above a form.
+#[component]
+pub fn OutcomeNotice(
+    /// The outcome to show, if any.
+    outcome: Option<Outcome>,
+) -> impl IntoView {
+    outcome.and_then(|o| {
+        let follow = o.follow_up;
+        o.notice.map(|(kind, message)| {
+            let role = if kind == NoticeKind::Error { "alert" } else { "status" };
+            view! {
+                <div class=format!("notice notice-{}", kind.class()) role=role>
+                    <p>{message}</p>
+                    {follow.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
+                </div>
+            }
+        })
+    })
+}
+
+/// A static notice.
+#[component]
+pub fn Notice(
+    /// How it reads.
+    kind: NoticeKind,
+    /// The text.
+    #[prop(into)]
+    message: String,
+) -> impl IntoView {
+    let role = if kind == NoticeKind::Error { "alert" } else { "status" };
+    view! { <div class=format!("notice notice-{}", kind.class()) role=role><p>{message}</p></div> }
+}
+
+/// The outcome of a submission, mapping real failures to a notice in the given language.
+pub fn outcome_of(sub: &Submitted<Outcome>, lang: crate::i18n::Lang) -> Option<Outcome> {
+    sub.outcome.clone().map(|r| r.unwrap_or_else(|e| Outcome::from_error(&e, lang)))
+}
+
+/// A labelled input with its error, server-rendered.
+#[component]
+pub fn Input(
+    /// Element id.
+    id: &'static str,
+    /// Field name.
+    name: &'static str,
+    /// Label (a contract).
+    label: &'static str,
+    /// `type`.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// Initial value.
+    #[prop(optional, into)]
+    value: String,
+    /// `autocomplete`.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// `inputmode`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    /// Help text.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Mandatory.
+    #[prop(default = true)]
+    required: bool,
+    /// Error to show.
+    #[prop(optional)]
+    error: Option<String>,
+) -> impl IntoView {
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>{required.then(|| view! { <Required/> })}
+            {hint.map(|h| view! { <span class="hint" id=format!("{id}-hint")>{h}</span> })}
+            <input id=id name=name type=input_type value=value autocomplete=autocomplete inputmode=inputmode
+                required=required aria-invalid=invalid aria-describedby=described/>
+            <p class="field-error" id=format!("{id}-error")>{error}</p>
+        </div>
+    }
+}

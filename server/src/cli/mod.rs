@@ -1,0 +1,134 @@
+//! Command-line subcommands of the `sesame` binary.
+
+pub mod dossier;
+pub mod reference;
+
+use crate::config::Config;
+use crate::startup;
+use clap::{Parser, Subcommand};
+
+/// The `sesame` command line.
+#[derive(Debug, Parser)]
+#[command(name = "sesame", version, about = "Sésame, the account portal of a network of medical biology labs")]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve Sésame (the default).
+    Serve {
+        /// Load the demo data set first if the database has none.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo data set (once; running it again changes nothing) and print its
+    /// accounts and activation codes.
+    DemoData,
+    /// Structures and their sites.
+    Structure {
+        /// What to do with structures.
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// The roll-out calendar by département.
+    Rollout {
+        /// What to do with the calendar.
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Patient records and their activation codes.
+    Dossier {
+        /// What to do with records.
+        #[command(subcommand)]
+        command: DossierCommand,
+    },
+}
+
+/// `sesame dossier …`
+#[derive(Debug, Subcommand)]
+pub enum DossierCommand {
+    /// Create one record and print its activation code.
+    Add(dossier::AddArgs),
+    /// Import records from a CSV file (columns: reference,last_name,birth_name,first_names,
+    /// birth_date,sex,nir), all or nothing, and write their codes to a CSV file.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Where to write the codes (default: FILE.codes.csv next to it).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// `sesame structure import FILE` / `sesame rollout import FILE`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a CSV file, all or nothing (errors are reported with their line numbers).
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+}
+
+/// Opens the database and builds the state for a one-off command.
+async fn command_state(config: &Config) -> anyhow::Result<sesame_app::platform::AppState> {
+    let db = startup::open_database(config).await?;
+    Ok(startup::build_state(config, db, &startup::Overrides::default()))
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            let db = startup::open_database(&config).await?;
+            if demo {
+                let state = startup::build_state(&config, db.clone(), &startup::Overrides::default());
+                crate::demo::load(&state).await?.print();
+            }
+            let running = startup::spawn(&config, db, startup::Overrides::default()).await?;
+            tracing::info!(address = %running.addr, public_url = %config.public_url, "Sésame is listening");
+            running.until_signal().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = startup::open_database(&config).await?;
+            db.close().await;
+            println!("Database migrated.");
+            Ok(())
+        }
+        Command::Dossier { command } => {
+            let state = command_state(&config).await?;
+            let result = match command {
+                DossierCommand::Add(args) => dossier::add(&state, args).await,
+                DossierCommand::Import { file, output } => dossier::import(&state, &file, output).await,
+            };
+            state.db.close().await;
+            result
+        }
+        Command::Structure { command: ImportCommand::Import { file } } => {
+            let state = command_state(&config).await?;
+            let result = reference::import_structures(&state, &file).await;
+            state.db.close().await;
+            result
+        }
+        Command::Rollout { command: ImportCommand::Import { file } } => {
+            let state = command_state(&config).await?;
+            let result = reference::import_rollout(&state, &file).await;
+            state.db.close().await;
+            result
+        }
+        Command::DemoData => {
+            let db = startup::open_database(&config).await?;
+            let state = startup::build_state(&config, db.clone(), &startup::Overrides::default());
+            crate::demo::load(&state).await?.print();
+            db.close().await;
+            Ok(())
+        }
+    }
+}

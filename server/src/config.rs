@@ -1,0 +1,369 @@
+//! Configuration in layers: built-in defaults, then an optional TOML file, then environment
+//! variables. A bad setting stops the start with one line naming it.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Development (defaults that run on a laptop) or production (strict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local development and demos.
+    Development,
+    /// A real deployment.
+    Production,
+}
+
+/// The server's configuration, resolved.
+#[derive(Clone)]
+pub struct Config {
+    /// Development or production.
+    pub mode: Mode,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Maximum database connections.
+    pub database_max_connections: u32,
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Public base URL (links in e-mails, Origin checks).
+    pub public_url: String,
+    /// SMTP server URL; in development, unset means `.eml` files in `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// Sender of every e-mail.
+    pub mail_from: String,
+    /// Where development e-mails are written.
+    pub mail_dir: PathBuf,
+    /// Secret key for keyed hashes (at least 32 characters).
+    pub secret_key: String,
+    /// Folder with the built site (cargo-leptos `site-root`).
+    pub site_root: PathBuf,
+    /// Trust the `X-Forwarded-For` header (behind a reverse proxy only).
+    pub trust_proxy: bool,
+    /// Log as JSON lines (production) or human-readable text.
+    pub log_json: bool,
+}
+
+impl std::fmt::Debug for Config {
+    // The secret key and database credentials never appear in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("mode", &self.mode)
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("smtp", &self.smtp_url.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configuration error, naming the setting at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {setting}: {problem}")]
+pub struct ConfigError {
+    /// The setting (environment variable name).
+    pub setting: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+fn err(setting: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { setting, problem: problem.into() }
+}
+
+/// The optional file layer: the same settings, lower-case, without the `SESAME_` prefix.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    env: Option<Mode>,
+    database_url: Option<String>,
+    database_max_connections: Option<u32>,
+    bind: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    mail_dir: Option<String>,
+    secret_key: Option<String>,
+    site_root: Option<String>,
+    trust_proxy: Option<bool>,
+    log_format: Option<String>,
+}
+
+/// Secrets that are obviously placeholders.
+const PLACEHOLDER_SECRETS: &[&str] = &["change-me", "changeme", "secret", "placeholder", "xxx", "development"];
+
+impl Config {
+    /// Loads the configuration from the process environment (and the file it names).
+    pub fn load() -> Result<Self, ConfigError> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::from_layers(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    /// Resolves the layers with `env` as the environment (injectable for tests).
+    pub fn from_layers(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file_path = env("SESAME_CONFIG").map(PathBuf::from).or_else(|| {
+            let default = PathBuf::from("sesame.toml");
+            default.exists().then_some(default)
+        });
+        let file: FileLayer = match &file_path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| err("SESAME_CONFIG", format!("cannot read {}: {e}", p.display())))?;
+                toml::from_str(&text).map_err(|e| err("SESAME_CONFIG", format!("{}: {}", p.display(), e.message())))?
+            }
+            None => FileLayer::default(),
+        };
+        let pick = |var: &str, from_file: Option<String>| env(var).filter(|v| !v.trim().is_empty()).or(from_file);
+
+        let mode = match pick("SESAME_ENV", None) {
+            Some(v) => match v.trim() {
+                "production" => Mode::Production,
+                "development" => Mode::Development,
+                other => return Err(err("SESAME_ENV", format!("'{other}' is neither 'development' nor 'production'"))),
+            },
+            None => file.env.unwrap_or(Mode::Development),
+        };
+
+        let database_url = pick("SESAME_DATABASE_URL", file.database_url)
+            .unwrap_or_else(|| "sqlite://data/sesame.db?mode=rwc".to_string());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres:")
+            || database_url.starts_with("postgresql:"))
+        {
+            return Err(err("SESAME_DATABASE_URL", "must start with sqlite:// or postgres://"));
+        }
+        let database_max_connections =
+            match pick("SESAME_DATABASE_MAX_CONNECTIONS", file.database_max_connections.map(|n| n.to_string())) {
+                Some(v) => {
+                    v.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        err("SESAME_DATABASE_MAX_CONNECTIONS", format!("'{v}' is not a positive number"))
+                    })?
+                }
+                None => 10,
+            };
+
+        let bind_text = pick("SESAME_BIND", file.bind).unwrap_or_else(|| "127.0.0.1:3000".to_string());
+        let bind: SocketAddr = bind_text
+            .trim()
+            .parse()
+            .map_err(|_| err("SESAME_BIND", format!("'{bind_text}' is not an address:port such as 127.0.0.1:3000")))?;
+
+        let public_url = pick("SESAME_PUBLIC_URL", file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(err("SESAME_PUBLIC_URL", format!("'{public_url}' must start with http:// or https://")));
+        }
+
+        let smtp_url = pick("SESAME_SMTP_URL", file.smtp_url);
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(err("SESAME_SMTP_URL", "must start with smtp:// or smtps://"));
+        }
+        let mail_from = pick("SESAME_MAIL_FROM", file.mail_from)
+            .unwrap_or_else(|| "Sésame <no-reply@sesame.localhost>".to_string());
+        if mail_from.parse::<lettre_mailbox::Mailbox>().is_err() {
+            return Err(err(
+                "SESAME_MAIL_FROM",
+                format!("'{mail_from}' is not an address such as Sésame <no-reply@example.org>"),
+            ));
+        }
+        let mail_dir = PathBuf::from(pick("SESAME_MAIL_DIR", file.mail_dir).unwrap_or_else(|| "data/mail".to_string()));
+        let site_root = PathBuf::from(
+            pick("SESAME_SITE_ROOT", file.site_root)
+                .or_else(|| env("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".to_string()),
+        );
+        let trust_proxy = match pick("SESAME_TRUST_PROXY", file.trust_proxy.map(|b| b.to_string())) {
+            Some(v) => {
+                parse_bool(&v).ok_or_else(|| err("SESAME_TRUST_PROXY", format!("'{v}' is not true or false")))?
+            }
+            None => false,
+        };
+        let log_json = match pick("SESAME_LOG_FORMAT", file.log_format) {
+            Some(v) if v == "json" => true,
+            Some(v) if v == "text" => false,
+            Some(v) => return Err(err("SESAME_LOG_FORMAT", format!("'{v}' is neither 'text' nor 'json'"))),
+            None => mode == Mode::Production,
+        };
+
+        let secret_key = match pick("SESAME_SECRET_KEY", file.secret_key) {
+            Some(k) => {
+                let k = k.trim().to_string();
+                if k.len() < 32 {
+                    return Err(err(
+                        "SESAME_SECRET_KEY",
+                        "must be at least 32 characters (e.g. `openssl rand -hex 32`)",
+                    ));
+                }
+                if PLACEHOLDER_SECRETS.iter().any(|p| k.to_lowercase().contains(p)) {
+                    return Err(err(
+                        "SESAME_SECRET_KEY",
+                        "looks like a placeholder: generate a real one (e.g. `openssl rand -hex 32`)",
+                    ));
+                }
+                k
+            }
+            None if mode == Mode::Production => {
+                return Err(err("SESAME_SECRET_KEY", "required in production (e.g. `openssl rand -hex 32`)"));
+            }
+            None => development_secret(Path::new("data")).map_err(|e| err("SESAME_SECRET_KEY", e))?,
+        };
+
+        if mode == Mode::Production {
+            if smtp_url.is_none() {
+                return Err(err("SESAME_SMTP_URL", "required in production"));
+            }
+            if !public_url.starts_with("https://") {
+                return Err(err("SESAME_PUBLIC_URL", "must be https:// in production"));
+            }
+        }
+
+        Ok(Config {
+            mode,
+            database_url,
+            database_max_connections,
+            bind,
+            public_url,
+            smtp_url,
+            mail_from,
+            mail_dir,
+            secret_key,
+            site_root,
+            trust_proxy,
+            log_json,
+        })
+    }
+
+    /// True for https deployments: cookies get `Secure` and the `__Host-` prefix.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// In development without a configured key, one is generated once and kept in
+/// `data/secret.key`, so sessions and stored codes survive restarts.
+fn development_secret(data_dir: &Path) -> Result<String, String> {
+    let path = data_dir.join("secret.key");
+    if let Ok(k) = std::fs::read_to_string(&path) {
+        let k = k.trim().to_string();
+        if k.len() >= 32 {
+            return Ok(k);
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let key = sesame_app::platform::crypto::random_token();
+    std::fs::write(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(key)
+}
+
+/// Re-export so the configuration can validate the sender address without depending on
+/// lettre directly.
+mod lettre_mailbox {
+    pub use sesame_app::platform::mail::Mailbox;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let owned: Vec<(String, String)> = pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        move |k| owned.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    const KEY: &str = "0123456789abcdef0123456789abcdef-real";
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_layers(env_of(&[("SESAME_SECRET_KEY", KEY), ("SESAME_CONFIG", "/nonexistent/none.toml")]));
+        // an explicitly named file that does not exist is an error naming SESAME_CONFIG
+        assert_eq!(c.err().map(|e| e.setting), Some("SESAME_CONFIG"));
+        let c = Config::from_layers(env_of(&[("SESAME_SECRET_KEY", KEY)])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(c.database_url.starts_with("sqlite://"));
+        assert_eq!(c.mode, Mode::Development);
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("SESAME_BIND", "localhost")], "SESAME_BIND"),
+            (&[("SESAME_DATABASE_URL", "mysql://x")], "SESAME_DATABASE_URL"),
+            (&[("SESAME_SMTP_URL", "http://x")], "SESAME_SMTP_URL"),
+            (&[("SESAME_PUBLIC_URL", "example.org")], "SESAME_PUBLIC_URL"),
+            (&[("SESAME_ENV", "prod")], "SESAME_ENV"),
+            (&[("SESAME_SECRET_KEY", "short")], "SESAME_SECRET_KEY"),
+            (&[("SESAME_SECRET_KEY", "change-me-change-me-change-me-change-me")], "SESAME_SECRET_KEY"),
+        ];
+        for (vars, setting) in cases {
+            let mut all = vec![("SESAME_SECRET_KEY", KEY)];
+            all.extend_from_slice(vars);
+            // later entries win in env_of's search order only if first; put overrides first
+            all.reverse();
+            let e = Config::from_layers(env_of(&all)).err().unwrap_or_else(|| panic!("{setting} accepted"));
+            assert_eq!(e.setting, *setting);
+            assert!(e.to_string().starts_with(&format!("configuration error: {setting}:")));
+        }
+    }
+
+    #[test]
+    fn production_refuses_unsafe_settings() {
+        let e = Config::from_layers(env_of(&[("SESAME_ENV", "production")])).err().unwrap();
+        assert_eq!(e.setting, "SESAME_SECRET_KEY");
+        let e = Config::from_layers(env_of(&[("SESAME_ENV", "production"), ("SESAME_SECRET_KEY", KEY)])).err().unwrap();
+        assert_eq!(e.setting, "SESAME_SMTP_URL");
+        let e = Config::from_layers(env_of(&[
+            ("SESAME_ENV", "production"),
+            ("SESAME_SECRET_KEY", KEY),
+            ("SESAME_SMTP_URL", "smtp://mail:25"),
+        ]))
+        .err()
+        .unwrap();
+        assert_eq!(e.setting, "SESAME_PUBLIC_URL");
+        let c = Config::from_layers(env_of(&[
+            ("SESAME_ENV", "production"),
+            ("SESAME_SECRET_KEY", KEY),
+            ("SESAME_SMTP_URL", "smtp://mail:25"),
+            ("SESAME_PUBLIC_URL", "https://sesame.example.org/"),
+        ]))
+        .unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_url, "https://sesame.example.org");
+        assert!(c.log_json);
+    }
+
+    #[test]
+    fn file_layer_then_environment() {
+        let dir = std::env::temp_dir().join(format!("sesame-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sesame.toml");
+        std::fs::write(&file, "bind = \"127.0.0.1:4000\"\npublic_url = \"http://labo.test\"\n").unwrap();
+        let path = file.to_string_lossy().to_string();
+        let c = Config::from_layers(env_of(&[("SESAME_CONFIG", &path), ("SESAME_SECRET_KEY", KEY)])).unwrap();
+        assert_eq!(c.bind.port(), 4000);
+        assert_eq!(c.public_url, "http://labo.test");
+        let c = Config::from_layers(env_of(&[
+            ("SESAME_CONFIG", &path),
+            ("SESAME_SECRET_KEY", KEY),
+            ("SESAME_BIND", "127.0.0.1:5000"),
+        ]))
+        .unwrap();
+        assert_eq!(c.bind.port(), 5000);
+        std::fs::write(&file, "bnid = 1\n").unwrap();
+        let e = Config::from_layers(env_of(&[("SESAME_CONFIG", &path), ("SESAME_SECRET_KEY", KEY)])).err().unwrap();
+        assert_eq!(e.setting, "SESAME_CONFIG");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

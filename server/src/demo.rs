@@ -1,0 +1,334 @@
+//! The demo data set: loaded once on a fresh database, so that every journey can be tried at
+//! once. Codes are fixed (with valid check characters) so they can be printed every time.
+
+use sesame_app::activation::records::{self, NewRecord};
+use sesame_app::domain::activation_code::ActivationCode;
+use sesame_app::platform::AppState;
+use sesame_app::platform::clock::DAY;
+use sqlx::Row;
+
+/// Password of every demo account (development only).
+pub const DEMO_PASSWORD: &str = "Demo-Sesame-2026!";
+
+/// What the demo data set contains, to print.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    /// Whether it was loaded now (false: it already was).
+    pub loaded_now: bool,
+    /// (role, e-mail) of each demo account.
+    pub accounts: Vec<(String, String)>,
+    /// (patient, birth date, activation code) of each demo record.
+    pub codes: Vec<(String, String, String)>,
+    /// Other facts worth printing (structures, correspondent codes…).
+    pub notes: Vec<String>,
+}
+
+impl DemoSummary {
+    /// Prints the demo accounts and codes for the person who started Sésame.
+    pub fn print(&self) {
+        println!();
+        println!("== Sésame demo data ({})", if self.loaded_now { "loaded now" } else { "already loaded" });
+        println!("   Every demo account's password: {DEMO_PASSWORD}");
+        for (role, email) in &self.accounts {
+            println!("   {role:<34} {email}");
+        }
+        if !self.codes.is_empty() {
+            println!("   Activation codes (patient, date of birth, code):");
+            for (who, birth, code) in &self.codes {
+                println!("   {who:<34} {birth}  {code}");
+            }
+        }
+        for note in &self.notes {
+            println!("   {note}");
+        }
+        println!();
+    }
+}
+
+/// A demo account.
+pub struct DemoAccount {
+    /// What it is for (printed).
+    pub role: &'static str,
+    /// Address.
+    pub email: &'static str,
+    /// patient | professional | support.
+    pub kind: &'static str,
+    /// Last name.
+    pub last_name: &'static str,
+    /// First name.
+    pub first_name: &'static str,
+    /// Back-office administrator.
+    pub is_admin: bool,
+    /// Birth date (patients).
+    pub birth_date: Option<&'static str>,
+}
+
+/// The demo accounts.
+pub fn accounts() -> Vec<DemoAccount> {
+    vec![
+        DemoAccount {
+            role: "Patient (Marie Martin)",
+            email: "marie.martin@demo.sesame.test",
+            kind: "patient",
+            last_name: "Martin",
+            first_name: "Marie",
+            is_admin: false,
+            birth_date: Some("1985-03-14"),
+        },
+        DemoAccount {
+            role: "Biologist, approver of 86BV01",
+            email: "jeanne.lefort@demo.sesame.test",
+            kind: "professional",
+            last_name: "Lefort",
+            first_name: "Jeanne",
+            is_admin: false,
+            birth_date: None,
+        },
+    ]
+}
+
+/// A demo structure: (correspondent code, name, sites as (name, city, postcode, département)).
+pub type DemoStructure =
+    (&'static str, &'static str, &'static [(&'static str, &'static str, &'static str, &'static str)]);
+
+/// The demo structures: one open with three sites and an approver, one in a département
+/// not open yet, one open without any approver.
+pub const STRUCTURES: &[DemoStructure] = &[
+    (
+        "86BV01",
+        "Laboratoire BioVienne",
+        &[
+            ("BioVienne Poitiers Centre", "Poitiers", "86000", "86"),
+            ("BioVienne Châtellerault", "Châtellerault", "86100", "86"),
+            ("BioVienne Niort", "Niort", "79000", "79"),
+        ],
+    ),
+    ("16CHB2", "Laboratoire Charente Biologie", &[("Charente Biologie Angoulême", "Angoulême", "16000", "16")]),
+    (
+        "17ATL3",
+        "Laboratoire Atlantique Analyses",
+        &[
+            ("Atlantique La Rochelle", "La Rochelle", "17000", "17"),
+            ("Atlantique Rochefort", "Rochefort", "17300", "17"),
+        ],
+    ),
+];
+
+/// The demo calendar's opening date for a 2016 month (5, 6 or 7), around `today`.
+pub fn shifted_opening(month_2016: u32, today: sesame_app::domain::date::Date) -> sesame_app::domain::date::Date {
+    let first = sesame_app::domain::date::Date { year: today.year, month: today.month, day: 1 };
+    match month_2016 {
+        5 => first.add_months(-1),
+        6 => first,
+        _ => first.add_months(2),
+    }
+}
+
+/// A demo patient record with its fixed code.
+pub struct DemoRecord {
+    /// Lab reference.
+    pub reference: &'static str,
+    /// Used last name.
+    pub last_name: &'static str,
+    /// Birth name.
+    pub birth_name: &'static str,
+    /// First names.
+    pub first_names: &'static str,
+    /// Birth date.
+    pub birth_date: &'static str,
+    /// Sex.
+    pub sex: &'static str,
+    /// The printed code.
+    pub code: &'static str,
+    /// Reports: (reference, status, days ago).
+    pub reports: &'static [(&'static str, &'static str, i64)],
+}
+
+/// The demo records (codes mix 0/O and 1/I/L on purpose, to try the forgiving input).
+pub fn records_list() -> Vec<DemoRecord> {
+    vec![
+        DemoRecord {
+            reference: "DEMO-0001",
+            last_name: "Martin",
+            birth_name: "",
+            first_names: "Marie",
+            birth_date: "1985-03-14",
+            sex: "F",
+            code: "K70F-1M2X-4TX",
+            reports: &[("CR-2026-1104", "complete", 18), ("CR-2026-1121", "partial", 1)],
+        },
+        DemoRecord {
+            reference: "DEMO-0002",
+            last_name: "Martin",
+            birth_name: "",
+            first_names: "Lucas",
+            birth_date: "2016-06-02",
+            sex: "M",
+            code: "B3H1-R0Q8-ZDE",
+            reports: &[("CR-2026-1098", "complete", 25)],
+        },
+        DemoRecord {
+            reference: "DEMO-0003",
+            last_name: "Durand",
+            birth_name: "Lefèvre",
+            first_names: "Hélène Marie",
+            birth_date: "1950-11-30",
+            sex: "F",
+            code: "P0W7-N1E4-GCT",
+            reports: &[("CR-2026-1110", "complete", 12)],
+        },
+        DemoRecord {
+            reference: "DEMO-0004",
+            last_name: "Bernard",
+            birth_name: "",
+            first_names: "Camille",
+            birth_date: "1992-01-20",
+            sex: "F",
+            code: "T1V9-K0M3-XAZ",
+            reports: &[("CR-2026-1119", "partial", 3)],
+        },
+        DemoRecord {
+            reference: "DEMO-0005",
+            last_name: "Le Gall",
+            birth_name: "",
+            first_names: "Jean-Pierre",
+            birth_date: "1978-09-09",
+            sex: "M",
+            code: "H8Q2-P1Z0-RMH",
+            reports: &[],
+        },
+    ]
+}
+
+async fn meta(state: &AppState, key: &str) -> anyhow::Result<Option<String>> {
+    Ok(sqlx::query("SELECT value FROM app_meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(state.db.pool())
+        .await?
+        .map(|r| r.try_get("value"))
+        .transpose()?)
+}
+
+/// Loads the demo data set unless it is already there.
+pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
+    let already = meta(state, "demo_loaded").await?.is_some();
+    let mut summary = DemoSummary { loaded_now: !already, ..Default::default() };
+    for a in accounts() {
+        summary.accounts.push((a.role.to_string(), a.email.to_string()));
+    }
+    for r in records_list() {
+        let who = if r.birth_name.is_empty() {
+            format!("{} {}", r.first_names, r.last_name)
+        } else {
+            format!("{} {} (née {})", r.first_names, r.last_name, r.birth_name)
+        };
+        summary.codes.push((who, r.birth_date.to_string(), r.code.to_string()));
+    }
+    for (code, name, sites) in STRUCTURES {
+        let departements: Vec<&str> = sites.iter().map(|s| s.3).collect();
+        summary.notes.push(format!(
+            "Structure {code}: {name} ({} site(s), départements {})",
+            sites.len(),
+            departements.join(", ")
+        ));
+    }
+    if already {
+        return Ok(summary);
+    }
+
+    let password_hash = state.hasher.hash(DEMO_PASSWORD.to_string()).await?;
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    for a in accounts() {
+        sqlx::query(
+            "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, birth_date, lang, is_admin, \
+             email_verified_at, terms_accepted_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, 'fr', $8, $9, $9, $9, $9)",
+        )
+        .bind(a.email)
+        .bind(a.email.to_lowercase())
+        .bind(&password_hash)
+        .bind(a.kind)
+        .bind(a.last_name)
+        .bind(a.first_name)
+        .bind(a.birth_date)
+        .bind(i64::from(a.is_admin))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for r in records_list() {
+        let record = NewRecord::parse(r.reference, r.last_name, r.birth_name, r.first_names, r.birth_date, r.sex, "")
+            .map_err(|e| anyhow::anyhow!("demo record {}: {e}", r.reference))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO patient_records (lab_reference, last_name, birth_name, first_names, birth_date, sex, nir, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) RETURNING id",
+        )
+        .bind(&record.lab_reference)
+        .bind(&record.last_name)
+        .bind(&record.birth_name)
+        .bind(&record.first_names)
+        .bind(record.birth_date.iso())
+        .bind(&record.sex)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let code = ActivationCode::parse(r.code).map_err(|e| anyhow::anyhow!("demo code {}: {e:?}", r.code))?;
+        records::attach_code(state, &mut tx, id, &code).await?;
+        for (reference, status, days_ago) in r.reports {
+            sqlx::query("INSERT INTO reports (record_id, reference, status, sampled_on, available_at) VALUES ($1, $2, $3, NULL, $4)")
+                .bind(id)
+                .bind(*reference)
+                .bind(*status)
+                .bind(now - days_ago * DAY)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let today = state.today();
+    for (dep, month) in crate::demo_calendar::CALENDAR_2016 {
+        sqlx::query("INSERT INTO rollout (departement, opens_on) VALUES ($1, $2)")
+            .bind(*dep)
+            .bind(shifted_opening(*month, today).iso())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut structure_ids = Vec::new();
+    for (code, name, sites) in STRUCTURES {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO structures (correspondent_code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(*code)
+        .bind(*name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        structure_ids.push(id);
+        for (site, city, postcode, dep) in *sites {
+            sqlx::query("INSERT INTO sites (structure_id, name, city, postcode, departement, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(*site)
+                .bind(*city)
+                .bind(*postcode)
+                .bind(*dep)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    // Jeanne Lefort is the biologist (and so an approver) of the first structure.
+    sqlx::query(
+        "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
+         SELECT id, $1, 'biologist', 1, 1, 1, $2 FROM users WHERE email_key = 'jeanne.lefort@demo.sesame.test'",
+    )
+    .bind(structure_ids[0])
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_loaded', $1)")
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(summary)
+}

@@ -1,0 +1,61 @@
+//! Builds the [`RequestContext`] of each request: language cookie, session, client key.
+
+use super::security::CspNonce;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use sesame_app::i18n::Lang;
+use sesame_app::platform::{AppState, RequestContext, session};
+use std::net::SocketAddr;
+
+/// Paths of static files, which need no session lookup.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || matches!(
+            path,
+            "/sw.js" | "/sw-register.js" | "/manifest.webmanifest" | "/offline.html" | "/favicon.ico" | "/healthz"
+        )
+}
+
+/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop behind a proxy.
+fn client_address(req: &Request, trust_proxy: bool) -> String {
+    let forwarded =
+        req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next());
+    if let Some(first) = forwarded.filter(|_| trust_proxy) {
+        return first.trim().to_string();
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string()).unwrap_or_default()
+}
+
+/// Computes the request context and stores it in the request's extensions.
+pub async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if is_static(&path) {
+        return next.run(req).await;
+    }
+    let cookies: String =
+        req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("; ");
+    let lang = session::find_cookie(&cookies, Lang::COOKIE).map(Lang::from_code).unwrap_or_default();
+    let mut user = None;
+    let mut session_hash = None;
+    if let Some(token) = session::find_cookie(&cookies, session::cookie_name(state.settings.secure_cookies)) {
+        match session::lookup(&state.db, token, state.now()).await {
+            Ok(Some((u, hash))) => {
+                user = Some(u);
+                session_hash = Some(hash);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "session lookup failed; treating the request as anonymous"),
+        }
+    }
+    let client_key = state.keyed_hash("client", &client_address(&req, state.settings.trust_proxy));
+    let nonce = req.extensions().get::<CspNonce>().map(|n| n.0.clone()).unwrap_or_default();
+    let full_path = match req.uri().query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    };
+    req.extensions_mut().insert(RequestContext { lang, user, session_hash, client_key, nonce, path: full_path });
+    next.run(req).await
+}

@@ -1,0 +1,8 @@
+//! HTTP middleware, outermost first: access log, security (Origin check, headers, CSP
+//! nonce), request context (language, session), forms posted without JavaScript.
+
+pub mod access_log;
+pub mod context;
+pub mod nojs_forms;
+pub mod security;
+pub mod server_fn_status;

@@ -1,0 +1,112 @@
+//! Router assembly: health check, server functions, pages, static files, middleware.
+
+use crate::middleware::{
+    access_log::access_log, context::request_context, nojs_forms::nojs_forms, security::security, server_fn_status,
+};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sesame_app::platform::AppState;
+use sesame_app::{App, shell};
+use std::path::PathBuf;
+use std::time::Duration;
+use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+
+/// Builds the complete HTTP application.
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let options = state.leptos_options.clone();
+    let site_root = PathBuf::from(options.site_root.as_ref());
+
+    let routes = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(move |state: State<AppState>, req: Request| static_or_not_found(state, site_root.clone(), req))
+        .with_state(state.clone());
+
+    // Middleware wraps the routed app from the outside, so it runs before routing: a form
+    // posted to a page (a GET route) is turned into a server-function call and a GET.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn(server_fn_status::server_fn_status))
+        .layer(middleware::from_fn_with_state(state.clone(), nojs_forms))
+        .layer(middleware::from_fn_with_state(state.clone(), request_context))
+        .layer(middleware::from_fn_with_state(state.clone(), security))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(access_log))
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => {
+            let pending = sesame_app::platform::mail::outbox::pending_count(&state.db).await.unwrap_or(-1);
+            Json(serde_json::json!({ "status": "ok", "database": "ok", "mail_pending": pending })).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "database": "unreachable" })))
+                .into_response()
+        }
+    }
+}
+
+/// How long browsers may keep a static file.
+fn cache_control(path: &str) -> &'static str {
+    if path.starts_with("/pkg/") {
+        // File names carry a content hash (cargo-leptos `hash-files`).
+        "public, max-age=31536000, immutable"
+    } else if path == "/sw.js" || path == "/sw-register.js" || path == "/manifest.webmanifest" {
+        "no-cache"
+    } else {
+        "public, max-age=86400"
+    }
+}
+
+/// Serves a built static file (pre-compressed brotli/gzip when the browser accepts it), or
+/// renders the 404 page.
+async fn static_or_not_found(State(state): State<AppState>, site_root: PathBuf, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    if matches!(*req.method(), Method::GET | Method::HEAD) && !path.ends_with('/') {
+        let mut file_req = Request::builder().method(req.method()).uri(req.uri());
+        for (k, v) in req.headers() {
+            file_req = file_req.header(k, v);
+        }
+        if let Ok(file_req) = file_req.body(Body::empty()) {
+            let Ok(res) = ServeDir::new(&site_root).precompressed_br().precompressed_gzip().oneshot(file_req).await;
+            if res.status() != StatusCode::NOT_FOUND {
+                let mut res = res.map(Body::new);
+                res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(&path)));
+                return res;
+            }
+        }
+    }
+    let ctx_state = state.clone();
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || provide_context(ctx_state.clone()),
+        move || shell(options.clone()),
+    );
+    let mut res = render(req).await.into_response();
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::NOT_FOUND;
+    }
+    res
+}

@@ -1,0 +1,404 @@
+//! Professional access requests: every rule, checked on the server.
+
+use crate::helpers::*;
+use futures::future::join_all;
+use sesame_app::domain::date::Date;
+use sesame_app::structures::import;
+
+/// Reference data of these tests.
+pub struct Seeded {
+    /// Sites of 86BV01 (open, with an approver), by name.
+    pub open_sites: Vec<i64>,
+    /// The approver of 86BV01.
+    pub approver: i64,
+    /// The approver of 17ATL3 (used to try naming another structure's approver).
+    pub other_approver: i64,
+}
+
+/// Creates an active biologist of a structure; returns the user id.
+pub async fn biologist(app: &TestApp, email: &str, first: &str, last: &str, code: &str) -> i64 {
+    let now = app.state().now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, created_at, updated_at) \
+         VALUES ($1, $2, NULL, 'professional', 'active', $3, $4, 'fr', $5, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(email.to_lowercase())
+    .bind(last)
+    .bind(first)
+    .bind(now)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
+         SELECT $1, id, 'biologist', 1, 1, 1, $2 FROM structures WHERE correspondent_code = $3",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(code)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    id
+}
+
+/// Loads three structures (open with approver, not yet open, open without approver) and a
+/// fourth open one with its own approver.
+pub async fn seed(app: &TestApp) -> Seeded {
+    let csv = "correspondent_code,structure_name,site_name,city,postcode,departement\n\
+        86BV01,Laboratoire BioVienne,BioVienne Poitiers Centre,Poitiers,86000,86\n\
+        86BV01,Laboratoire BioVienne,BioVienne Châtellerault,Châtellerault,86100,86\n\
+        86BV01,Laboratoire BioVienne,BioVienne Niort,Niort,79000,79\n\
+        16CHB2,Laboratoire Charente Biologie,Charente Biologie Angoulême,Angoulême,16000,16\n\
+        17ATL3,Laboratoire Atlantique Analyses,Atlantique La Rochelle,La Rochelle,17000,17\n\
+        33BX04,Laboratoire Bordeaux Bio,Bordeaux Bio Centre,Bordeaux,33000,33\n";
+    import::store_structures(&app.db, &import::parse_structures(csv).unwrap(), app.state().now()).await.unwrap();
+    let today = app.state().today();
+    let past = Date { day: 1, ..today }.add_months(-1).iso();
+    let future = Date { day: 1, ..today }.add_months(2).iso();
+    let rollout = format!("departement,opens_on\n86,{past}\n79,{past}\n17,{past}\n33,{past}\n16,{future}\n");
+    import::store_rollout(&app.db, &import::parse_rollout(&rollout).unwrap()).await.unwrap();
+    let approver = biologist(app, "jeanne.lefort@labo.test", "Jeanne", "Lefort", "86BV01").await;
+    let other_approver = biologist(app, "paul.girard@labo.test", "Paul", "Girard", "33BX04").await;
+    let open_sites: Vec<i64> = sqlx::query_scalar("SELECT s.id FROM sites s JOIN structures t ON t.id = s.structure_id WHERE t.correspondent_code = '86BV01' ORDER BY s.id")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    Seeded { open_sites, approver, other_approver }
+}
+
+/// A complete request's fields, to adjust.
+pub fn request(profile: &str, code: &str, email: &str) -> Vec<(String, String)> {
+    vec![
+        ("profile".into(), profile.into()),
+        ("rights_profile".into(), profile.into()),
+        ("correspondent_code".into(), code.into()),
+        ("last_name".into(), "Moreau".into()),
+        ("first_name".into(), "Lucie".into()),
+        ("email".into(), email.into()),
+        ("phone".into(), "05 49 12 34 56".into()),
+        ("sites_mode".into(), "all".into()),
+    ]
+}
+
+async fn send(app: &TestApp, fields: &[(String, String)]) -> reqwest::Response {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.submit("/demande-acces", "/api/demande-acces", &refs).await
+}
+
+async fn call(app: &TestApp, fields: &[(String, String)]) -> (u16, serde_json::Value) {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call("/api/demande-acces", &refs).await
+}
+
+fn field_error(body: &serde_json::Value, field: &str) -> Option<String> {
+    body["field_errors"]
+        .as_array()?
+        .iter()
+        .find(|e| e[0] == field)
+        .map(|e| e[1].as_str().unwrap_or_default().to_string())
+}
+
+async fn request_row(app: &TestApp, email: &str) -> Option<(String, i64, i64, i64, Option<i64>, String)> {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT state, results, invoices, all_sites, approver_user_id, phone FROM access_requests WHERE email_key = $1",
+    )
+    .bind(email.to_lowercase())
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap()
+    .map(|r| {
+        (
+            r.get("state"),
+            r.get("results"),
+            r.get("invoices"),
+            r.get("all_sites"),
+            r.get("approver_user_id"),
+            r.get("phone"),
+        )
+    })
+}
+
+#[tokio::test]
+async fn the_code_is_looked_up_forgivingly_and_approvers_show_by_name_only() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let (status, body) = app.call("/api/structure", &[("code", " 86 bv-01 ")]).await;
+    assert_eq!(status, 200);
+    let found = &body["Found"];
+    assert_eq!(found["name"], "Laboratoire BioVienne");
+    assert_eq!(found["sites"].as_array().unwrap().len(), 3);
+    assert_eq!(found["approvers"][0]["name"], "Jeanne Lefort");
+    assert_eq!(found["open"], true);
+    assert!(!body.to_string().contains("@"), "no e-mail address leaks: {body}");
+
+    let (_, body) = app.call("/api/structure", &[("code", "ZZ9999")]).await;
+    assert_eq!(body, serde_json::json!("Unknown"));
+    let (_, body) = app.call("/api/structure", &[("code", "16chb2")]).await;
+    assert_eq!(body["Found"]["open"], false);
+    let message = body["Found"]["closed_message"].as_str().unwrap();
+    assert!(message.contains("ouvriront en"), "{message}");
+}
+
+#[tokio::test]
+async fn a_biologist_gets_both_rights_by_default_and_goes_to_support() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let mut fields = request("biologist", "86bv01", "bio@labo.test");
+    fields.push(("results".into(), "on".into()));
+    fields.push(("invoices".into(), "on".into()));
+    let r = send(&app, &fields).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/demande-acces/envoyee?etat=pending_support");
+    let (state, results, invoices, all_sites, approver, phone) = request_row(&app, "bio@labo.test").await.unwrap();
+    assert_eq!((state.as_str(), results, invoices, all_sites, approver), ("pending_support", 1, 1, 1, None));
+    assert_eq!(phone, "+33549123456");
+    let audit: String = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'request.created'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let audit: serde_json::Value = serde_json::from_str(&audit).unwrap();
+    assert_eq!(audit["from"], serde_json::Value::Null);
+    assert_eq!(audit["to"], "pending_support");
+    let mail = app.mail_to("bio@labo.test", "bien reçue").await;
+    assert!(mail.text.contains("support"));
+}
+
+#[tokio::test]
+async fn a_collaborator_with_rights_names_an_approver_who_is_told() {
+    let app = TestApp::spawn().await;
+    let seeded = seed(&app).await;
+    let mut fields = request("collaborator", "86BV01", "collab@labo.test");
+    fields.push(("results".into(), "on".into()));
+    fields.push(("approver".into(), seeded.approver.to_string()));
+    fields.push(("sites_mode".into(), "some".into()));
+    fields.retain(|(k, v)| !(k == "sites_mode" && v == "all"));
+    fields.push(("sites[]".into(), seeded.open_sites[0].to_string()));
+    fields.push(("sites[]".into(), seeded.open_sites[2].to_string()));
+    let (status, _) = call(&app, &fields).await;
+    assert_eq!(status, 200);
+    let (state, results, invoices, all_sites, approver, _) = request_row(&app, "collab@labo.test").await.unwrap();
+    assert_eq!(
+        (state.as_str(), results, invoices, all_sites, approver),
+        ("pending_approver", 1, 0, 0, Some(seeded.approver))
+    );
+    let sites: Vec<i64> = sqlx::query_scalar("SELECT site_id FROM access_request_sites ORDER BY site_id")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sites, vec![seeded.open_sites[0], seeded.open_sites[2]]);
+    let mail = app.mail_to("jeanne.lefort@labo.test", "attend votre approbation").await;
+    assert!(mail.text.contains("Lucie Moreau"));
+    assert!(mail.text.contains("Résultats"));
+    assert!(mail.text.contains("BioVienne Poitiers Centre"));
+    assert!(mail.links().iter().any(|l| l.ends_with("/approbation-des-comptes")));
+    app.mail_to("collab@labo.test", "bien reçue").await;
+}
+
+#[tokio::test]
+async fn a_collaborator_without_rights_needs_no_approver() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let (status, body) = call(&app, &request("collaborator", "17ATL3", "sans-droit@labo.test")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(request_row(&app, "sans-droit@labo.test").await.unwrap().0, "pending_support");
+}
+
+#[tokio::test]
+async fn rights_without_a_registered_approver_are_refused_with_the_way_forward() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let mut fields = request("collaborator", "17ATL3", "attente@labo.test");
+    fields.push(("invoices".into(), "on".into()));
+    let (_, body) = call(&app, &fields).await;
+    let error = field_error(&body, "rights").unwrap();
+    assert!(error.contains("doit d'abord s'inscrire"), "{error}");
+    assert!(request_row(&app, "attente@labo.test").await.is_none());
+}
+
+#[tokio::test]
+async fn an_approver_of_another_structure_is_refused() {
+    let app = TestApp::spawn().await;
+    let seeded = seed(&app).await;
+    let mut fields = request("collaborator", "86BV01", "intrus@labo.test");
+    fields.push(("results".into(), "on".into()));
+    fields.push(("approver".into(), seeded.other_approver.to_string()));
+    let (_, body) = call(&app, &fields).await;
+    assert!(field_error(&body, "approver").is_some(), "{body}");
+    assert!(request_row(&app, "intrus@labo.test").await.is_none());
+    // And with no approver at all.
+    let mut fields = request("collaborator", "86BV01", "intrus@labo.test");
+    fields.push(("results".into(), "on".into()));
+    let (_, body) = call(&app, &fields).await;
+    assert!(field_error(&body, "approver").is_some());
+}
+
+#[tokio::test]
+async fn a_structure_not_yet_open_is_refused_even_if_the_browser_is_bypassed() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let (status, body) = call(&app, &request("biologist", "16CHB2", "trop-tot@labo.test")).await;
+    assert_eq!(status, 200);
+    let error = field_error(&body, "correspondent_code").unwrap();
+    assert!(error.contains("ouvriront en"), "{error}");
+    assert!(request_row(&app, "trop-tot@labo.test").await.is_none());
+}
+
+#[tokio::test]
+async fn sites_must_be_chosen_among_the_structures_own() {
+    let app = TestApp::spawn().await;
+    let seeded = seed(&app).await;
+    let mut fields = request("biologist", "86BV01", "sites@labo.test");
+    fields.retain(|(k, _)| k != "sites_mode");
+    fields.push(("sites_mode".into(), "some".into()));
+    let (_, body) = call(&app, &fields).await;
+    assert!(field_error(&body, "sites").unwrap().contains("au moins un site"));
+    let other_site: i64 = sqlx::query_scalar(
+        "SELECT s.id FROM sites s JOIN structures t ON t.id = s.structure_id WHERE t.correspondent_code = '17ATL3'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    fields.push(("sites[]".into(), other_site.to_string()));
+    let (_, body) = call(&app, &fields).await;
+    assert!(field_error(&body, "sites").is_some());
+    fields.pop();
+    fields.push(("sites[]".into(), seeded.open_sites[1].to_string()));
+    let (status, body) = call(&app, &fields).await;
+    assert_eq!(status, 200);
+    assert!(field_error(&body, "sites").is_none(), "{body}");
+    assert!(request_row(&app, "sites@labo.test").await.is_some());
+}
+
+#[tokio::test]
+async fn one_address_one_account_without_saying_which() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    // Used by an account (here a biologist's)...
+    let (_, by_account) = call(&app, &request("biologist", "86BV01", "Jeanne.Lefort@labo.test")).await;
+    // ...or by a pending request.
+    assert_eq!(call(&app, &request("biologist", "86BV01", "pris@labo.test")).await.0, 200);
+    let (_, by_request) = call(&app, &request("collaborator", "17ATL3", "PRIS@labo.test")).await;
+    assert_eq!(field_error(&by_account, "email"), field_error(&by_request, "email"));
+    let message = field_error(&by_account, "email").unwrap();
+    assert!(message.contains("connectez-vous ou réinitialisez"), "{message}");
+}
+
+#[tokio::test]
+async fn concurrent_requests_with_one_address_make_one_request() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let attempts = (0..6).map(|i| {
+        let client = app.new_browser();
+        let base = app.base.clone();
+        let email = if i % 2 == 0 { "course@labo.test".to_string() } else { "COURSE@labo.test".to_string() };
+        async move {
+            let fields = request("biologist", "86BV01", &email);
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            call_with(&client, &base, "/api/demande-acces", &refs).await
+        }
+    });
+    join_all(attempts).await;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_requests WHERE email_key = 'course@labo.test'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn without_javascript_the_server_renders_the_sites_and_the_profile_defaults() {
+    let app = TestApp::spawn().await;
+    let seeded = seed(&app).await;
+    // Step 1: profile and code, "show my structure".
+    let r = app
+        .submit(
+            "/demande-acces",
+            "/api/demande-acces",
+            &[
+                ("profile", "biologist"),
+                ("correspondent_code", "86bv01"),
+                ("last_name", ""),
+                ("first_name", ""),
+                ("email", ""),
+                ("phone", ""),
+                ("lookup_only", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Laboratoire BioVienne"));
+    assert!(html.contains("BioVienne Niort"));
+    assert!(html.contains("Jeanne Lefort"));
+    // The biologist's defaults are now checked.
+    assert!(html.contains("id=\"results\" name=\"results\" value=\"on\" checked"), "{html}");
+    assert!(html.contains("name=\"rights_profile\" value=\"biologist\""));
+    // Step 2: send.
+    let r = app
+        .submit(
+            "/demande-acces",
+            "/api/demande-acces",
+            &[
+                ("profile", "collaborator"),
+                ("rights_profile", "collaborator"),
+                ("correspondent_code", "86BV01"),
+                ("last_name", "Moreau"),
+                ("first_name", "Lucie"),
+                ("email", "sans-js@labo.test"),
+                ("phone", "0549123456"),
+                ("results", "on"),
+                ("approver", &seeded.approver.to_string()),
+                ("sites_mode", "some"),
+                ("sites[]", &seeded.open_sites[0].to_string()),
+                ("sites[]", &seeded.open_sites[1].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/demande-acces/envoyee?etat=pending_approver");
+    let sites: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM access_request_sites").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(sites, 2);
+}
+
+#[tokio::test]
+async fn switching_profile_without_javascript_asks_to_confirm_the_rights() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let mut fields = request("collaborator", "86BV01", "change@labo.test");
+    fields.retain(|(k, _)| k != "rights_profile");
+    fields.push(("rights_profile".into(), "biologist".into()));
+    fields.push(("results".into(), "on".into()));
+    fields.push(("invoices".into(), "on".into()));
+    let r = send(&app, &fields).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Vérifiez les droits d&#x27;accès proposés")
+            || html.contains("Vérifiez les droits d'accès proposés")
+    );
+    // The collaborator's defaults: nothing checked.
+    assert!(!html.contains("name=\"results\" value=\"on\" checked"));
+    assert!(request_row(&app, "change@labo.test").await.is_none());
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_message_per_field() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let fields = vec![
+        ("rights_profile".to_string(), String::new()),
+        ("correspondent_code".to_string(), "??".to_string()),
+        ("last_name".to_string(), String::new()),
+        ("first_name".to_string(), String::new()),
+        ("email".to_string(), "pas-une-adresse".to_string()),
+        ("phone".to_string(), "12".to_string()),
+    ];
+    let (_, body) = call(&app, &fields).await;
+    for field in ["profile", "correspondent_code", "last_name", "first_name", "email", "phone"] {
+        assert!(field_error(&body, field).is_some(), "{field}: {body}");
+    }
+}

@@ -1,0 +1,517 @@
+//! Sign-up, verification, sign-in, sign-out, reset: every rule, on both paths (plain form
+//! posts, and server-function calls as hydrated islands make them).
+
+use crate::helpers::*;
+use futures::future::join_all;
+
+/// Signs up through the form posted without JavaScript.
+pub async fn sign_up(app: &TestApp, email: &str, last: &str, first: &str, birth: &str) -> reqwest::Response {
+    app.submit(
+        "/inscription",
+        "/api/inscription",
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("last_name", last),
+            ("first_name", first),
+            ("birth_date", birth),
+            ("terms", "on"),
+            ("website", ""),
+        ],
+    )
+    .await
+}
+
+/// Signs up, confirms the address through the mailed link, and signs in.
+pub async fn verified_patient(app: &TestApp, email: &str, last: &str, first: &str, birth: &str) {
+    let r = sign_up(app, email, last, first, birth).await;
+    assert_eq!(r.status(), 303, "sign-up redirects");
+    let mail = app.mail_to(email, "Confirmez").await;
+    let link = app.link_in(&mail, "/verifier-email?jeton=");
+    let token = link.split("jeton=").nth(1).unwrap().to_string();
+    let r = app.submit(&format!("/verifier-email?jeton={token}"), "/api/verifier-email", &[("token", &token)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/connexion?verifie=1");
+    let r = sign_in(app, email, PASSWORD).await;
+    assert_eq!(r.status(), 303, "signed in");
+}
+
+/// Signs in through the plain form.
+pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.submit("/connexion", "/api/connexion", &[("email", email), ("password", password)]).await
+}
+
+#[tokio::test]
+async fn a_patient_signs_up_verifies_and_signs_in() {
+    let app = TestApp::spawn().await;
+    let r = sign_up(&app, "Camille.Bernard@Exemple.fr", "Bernard", "Camille", "1992-01-20").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/inscription/envoyee");
+
+    // Before verification, sign-in explains and offers a new link.
+    let r = sign_in(&app, "camille.bernard@exemple.fr", PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Confirmez d&#x27;abord votre adresse e-mail")
+            || html.contains("Confirmez d'abord votre adresse e-mail"),
+        "{html}"
+    );
+    assert!(html.contains("/inscription/envoyee"));
+
+    let mail = app.mail_to("Camille.Bernard@Exemple.fr", "Confirmez votre adresse").await;
+    let link = app.link_in(&mail, "/verifier-email?jeton=");
+    // Opening the link changes nothing (a GET); it shows a confirmation button.
+    let path = link.trim_start_matches(&app.base).to_string();
+    let (status, html) = app.page(&path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Confirmer mon adresse e-mail"));
+    let token = link.split("jeton=").nth(1).unwrap();
+    let r = app.submit(&path, "/api/verifier-email", &[("token", token)]).await;
+    assert_eq!(location(&r), "/connexion?verifie=1");
+    // Single use.
+    let r = app.submit(&path, "/api/verifier-email", &[("token", token)]).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("déjà servi"));
+
+    let r = sign_in(&app, "CAMILLE.bernard@exemple.FR", PASSWORD).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/mon-compte");
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.starts_with("sesame_session="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    let (status, html) = app.page("/mon-compte").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Bonjour Camille"));
+    assert!(html.contains("Mes profils"));
+}
+
+#[tokio::test]
+async fn verification_links_expire_after_a_day() {
+    let app = TestApp::spawn().await;
+    sign_up(&app, "jour@exemple.fr", "Dupont", "Jean", "1970-05-05").await;
+    let mail = app.mail_to("jour@exemple.fr", "Confirmez").await;
+    let token = app.link_in(&mail, "/verifier-email?jeton=").split("jeton=").nth(1).unwrap().to_string();
+    app.clock.advance_days(1);
+    app.clock.advance(1000);
+    let r = app.submit("/verifier-email", "/api/verifier-email", &[("token", &token)]).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("a expiré"), "{html}");
+    // The way forward: a new link.
+    let r = app.submit("/inscription/envoyee", "/api/renvoyer-verification", &[("email", "jour@exemple.fr")]).await;
+    assert_eq!(r.status(), 200);
+    let again = app
+        .smtp
+        .wait_for(std::time::Duration::from_secs(10), |m| {
+            m.is_to("jour@exemple.fr") && m.subject.contains("Confirmez") && !m.text.contains(&token)
+        })
+        .await;
+    assert!(again.is_some(), "a new link arrives");
+}
+
+#[tokio::test]
+async fn the_form_shows_errors_next_to_fields_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .submit(
+            "/inscription",
+            "/api/inscription",
+            &[
+                ("email", "pas-une-adresse"),
+                ("password", "court"),
+                ("last_name", "Le Gall"),
+                ("first_name", ""),
+                ("birth_date", "31/02/1990"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "re-rendered, not redirected");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Certaines informations sont à corriger"));
+    assert!(html.contains("contient un « @ »"), "email error");
+    assert!(html.contains("Au moins 8 caractères"), "password error");
+    assert!(html.contains("Indiquez votre prénom."), "first name error");
+    assert!(html.contains("Ce jour n&#x27;existe pas.") || html.contains("Ce jour n'existe pas."), "date error");
+    assert!(html.contains("acceptez les conditions"), "terms error");
+    assert!(html.contains("value=\"Le Gall\""), "typed values are kept");
+    assert!(html.contains("value=\"pas-une-adresse\""));
+    assert!(!html.contains("value=\"court\""), "passwords are never sent back");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn islands_get_the_same_outcome_as_json() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app
+        .call(
+            "/api/inscription",
+            &[
+                ("email", "x@y"),
+                ("password", "Password1!"),
+                ("last_name", "A"),
+                ("first_name", "B"),
+                ("birth_date", "1990-01-01"),
+                ("terms", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let errors = body["field_errors"].as_array().unwrap();
+    let fields: Vec<&str> = errors.iter().map(|e| e[0].as_str().unwrap()).collect();
+    assert!(fields.contains(&"email"));
+    assert!(fields.contains(&"password"), "Password1! is a common password: {body}");
+}
+
+#[tokio::test]
+async fn common_passwords_are_refused() {
+    let app = TestApp::spawn().await;
+    for pw in ["azerty123", "Motdepasse1!", "P@ssw0rd2024!", "Soleil2024!"] {
+        let (_, body) = app
+            .call(
+                "/api/inscription",
+                &[
+                    ("email", "a@exemple.fr"),
+                    ("password", pw),
+                    ("last_name", "A"),
+                    ("first_name", "B"),
+                    ("birth_date", "1990-01-01"),
+                    ("terms", "on"),
+                ],
+            )
+            .await;
+        let has = body["field_errors"].as_array().unwrap().iter().any(|e| e[0] == "password");
+        assert!(has, "{pw} accepted");
+    }
+}
+
+#[tokio::test]
+async fn one_account_per_address_whatever_the_case_even_concurrently() {
+    let app = TestApp::spawn().await;
+    let variants = [
+        "double@exemple.fr",
+        "Double@Exemple.fr",
+        "DOUBLE@EXEMPLE.FR",
+        "double@EXEMPLE.fr",
+        "DouBle@exemple.fr",
+        "double@exemple.FR",
+    ];
+    let results = join_all(variants.iter().map(|e| {
+        let client = app.new_browser();
+        let base = app.base.clone();
+        async move {
+            submit_with(
+                &client,
+                &base,
+                "/inscription",
+                "/api/inscription",
+                &[
+                    ("email", e),
+                    ("password", PASSWORD),
+                    ("last_name", "Double"),
+                    ("first_name", "Jean"),
+                    ("birth_date", "1980-01-01"),
+                    ("terms", "on"),
+                ],
+            )
+            .await
+        }
+    }))
+    .await;
+    for r in &results {
+        assert_eq!(r.status(), 303, "every attempt gets the same answer");
+        assert_eq!(location(r), "/inscription/envoyee");
+    }
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email_key = 'double@exemple.fr'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(users, 1);
+    // The others told the owner, not the visitor.
+    let told = app.smtp.wait_for(std::time::Duration::from_secs(10), |m| m.subject.contains("déjà un compte")).await;
+    assert!(told.is_some());
+}
+
+#[tokio::test]
+async fn sign_up_answers_the_same_for_a_taken_address() {
+    let app = TestApp::spawn().await;
+    let first = sign_up(&app, "pris@exemple.fr", "Pris", "Paul", "1980-01-01").await;
+    let second = sign_up(&app, "pris@exemple.fr", "Autre", "Anne", "1981-01-01").await;
+    assert_eq!(first.status(), second.status());
+    assert_eq!(location(&first), location(&second));
+    assert_eq!(first.text().await.unwrap(), second.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn the_honeypot_creates_nothing_and_looks_the_same() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .submit(
+            "/inscription",
+            "/api/inscription",
+            &[
+                ("email", "robot@exemple.fr"),
+                ("password", PASSWORD),
+                ("last_name", "Robot"),
+                ("first_name", "R2"),
+                ("birth_date", "1990-01-01"),
+                ("terms", "on"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/inscription/envoyee");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn sign_in_failures_do_not_reveal_whether_an_account_exists() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "existe@exemple.fr", "Existe", "Eve", "1980-02-02").await;
+    let a = app.new_browser();
+    let b = app.new_browser();
+    let wrong = submit_with(
+        &a,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "existe@exemple.fr"), ("password", "Mauvais-mot-2!")],
+    )
+    .await;
+    let unknown = submit_with(
+        &b,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "absent@exemple.fr"), ("password", "Mauvais-mot-2!")],
+    )
+    .await;
+    assert_eq!(wrong.status(), unknown.status());
+    let wrong_html = wrong.text().await.unwrap().replace("existe@exemple.fr", "X");
+    let unknown_html = unknown.text().await.unwrap().replace("absent@exemple.fr", "X");
+    let strip = without_nonce;
+    assert_eq!(strip(&wrong_html), strip(&unknown_html));
+    assert!(wrong_html.contains("Adresse e-mail ou mot de passe incorrect."));
+
+    // Through the server function too.
+    let (s1, j1) = call_with(
+        &app.new_browser(),
+        &app.base,
+        "/api/connexion",
+        &[("email", "existe@exemple.fr"), ("password", "Faux-mot-3!")],
+    )
+    .await;
+    let (s2, j2) = call_with(
+        &app.new_browser(),
+        &app.base,
+        "/api/connexion",
+        &[("email", "absent2@exemple.fr"), ("password", "Faux-mot-3!")],
+    )
+    .await;
+    assert_eq!((s1, &j1), (s2, &j2));
+}
+
+#[tokio::test]
+async fn reset_answers_the_same_whether_or_not_the_account_exists() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "reset@exemple.fr", "Reset", "Rose", "1980-02-02").await;
+    let known = app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "reset@exemple.fr")]).await;
+    let unknown =
+        app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "personne@exemple.fr")]).await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(location(&known), location(&unknown));
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn delays_grow_then_the_account_locks_until_a_reset() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "verrou@exemple.fr", "Verrou", "Victor", "1980-02-02").await;
+    let attacker = app.new_browser();
+    for i in 0..10 {
+        // Wait out the progressive delay with the clock, as a patient attacker would.
+        app.clock.advance(61_000);
+        let r = submit_with(
+            &attacker,
+            &app.base,
+            "/connexion",
+            "/api/connexion",
+            &[("email", "verrou@exemple.fr"), ("password", "Mauvais-mot-2!")],
+        )
+        .await;
+        assert_eq!(r.status(), 200, "attempt {i}");
+    }
+    // Right password, but locked.
+    app.clock.advance(61_000);
+    let r = sign_in(&app, "verrou@exemple.fr", PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("bloquée"));
+
+    // A reset lifts the lock.
+    app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "verrou@exemple.fr")]).await;
+    let mail = app.mail_to("verrou@exemple.fr", "nouveau mot de passe").await;
+    let token = app.link_in(&mail, "/nouveau-mot-de-passe?jeton=").split("jeton=").nth(1).unwrap().to_string();
+    let r = app
+        .submit(
+            "/nouveau-mot-de-passe",
+            "/api/nouveau-mot-de-passe",
+            &[("token", &token), ("password", "Nouveau-Mot-2026!")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let other = app.new_browser();
+    let r = submit_with(
+        &other,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "verrou@exemple.fr"), ("password", "Nouveau-Mot-2026!")],
+    )
+    .await;
+    assert_eq!(r.status(), 303, "unlocked");
+}
+
+#[tokio::test]
+async fn quick_retries_are_asked_to_wait() {
+    let app = TestApp::spawn().await;
+    let c = app.new_browser();
+    for _ in 0..3 {
+        submit_with(
+            &c,
+            &app.base,
+            "/connexion",
+            "/api/connexion",
+            &[("email", "vite@exemple.fr"), ("password", "Mauvais-mot-2!")],
+        )
+        .await;
+    }
+    let r = submit_with(
+        &c,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "vite@exemple.fr"), ("password", "Mauvais-mot-2!")],
+    )
+    .await;
+    assert!(r.text().await.unwrap().contains("patientez"));
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_and_signs_out_other_sessions() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "unefois@exemple.fr", "Une", "Fois", "1980-02-02").await;
+    // The first browser (app.client) is signed in.
+    assert_eq!(app.page("/mon-compte").await.0, 200);
+
+    let other = app.new_browser();
+    submit_with(
+        &other,
+        &app.base,
+        "/mot-de-passe-oublie",
+        "/api/mot-de-passe-oublie",
+        &[("email", "unefois@exemple.fr")],
+    )
+    .await;
+    let mail = app.mail_to("unefois@exemple.fr", "nouveau mot de passe").await;
+    let token = app.link_in(&mail, "/nouveau-mot-de-passe?jeton=").split("jeton=").nth(1).unwrap().to_string();
+
+    // A weak password is refused and the link still works.
+    let r = submit_with(
+        &other,
+        &app.base,
+        "/nouveau-mot-de-passe",
+        "/api/nouveau-mot-de-passe",
+        &[("token", &token), ("password", "azerty")],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = submit_with(
+        &other,
+        &app.base,
+        "/nouveau-mot-de-passe",
+        "/api/nouveau-mot-de-passe",
+        &[("token", &token), ("password", "Nouveau-Mot-2026!")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/mon-compte?mot-de-passe=1");
+    // The resetting browser is signed in, the other session is gone.
+    let r = other.get(app.url("/mon-compte")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (status, _) = app.page("/mon-compte").await;
+    assert_eq!(status, 401, "the other session was revoked");
+    // Reuse refused.
+    let r = submit_with(
+        &app.new_browser(),
+        &app.base,
+        "/nouveau-mot-de-passe",
+        "/api/nouveau-mot-de-passe",
+        &[("token", &token), ("password", "Encore-Un-2026!")],
+    )
+    .await;
+    assert!(r.text().await.unwrap().contains("déjà servi"));
+    let changed = app.mail_to("unefois@exemple.fr", "a été modifié").await;
+    assert!(changed.text.contains("sessions"));
+}
+
+#[tokio::test]
+async fn reset_links_expire_after_an_hour() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "heure@exemple.fr", "Heure", "Hugo", "1980-02-02").await;
+    app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "heure@exemple.fr")]).await;
+    let mail = app.mail_to("heure@exemple.fr", "nouveau mot de passe").await;
+    let token = app.link_in(&mail, "/nouveau-mot-de-passe?jeton=").split("jeton=").nth(1).unwrap().to_string();
+    app.clock.advance(61 * 60 * 1000);
+    let (_, html) = app.page(&format!("/nouveau-mot-de-passe?jeton={token}")).await;
+    assert!(html.contains("a expiré"));
+    assert!(html.contains("/mot-de-passe-oublie"), "offers a new link");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "sortie@exemple.fr", "Sortie", "Sam", "1980-02-02").await;
+    assert_eq!(app.page("/mon-compte").await.0, 200);
+    let (status, html) = app.page("/deconnexion").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Se déconnecter"));
+    let r = app.submit("/deconnexion", "/api/deconnexion", &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.page("/mon-compte").await.0, 401);
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(sessions, 0);
+}
+
+#[tokio::test]
+async fn overload_answers_503_quickly() {
+    use sesame_app::platform::passwords::PasswordHasher;
+    use std::sync::Arc;
+    // One hash at a time and no queue: a burst must be refused, not piled up.
+    let app = TestApp::spawn_with(TestOptions {
+        hasher: Some(Arc::new(PasswordHasher::new(1, 1, std::time::Duration::from_millis(10)))),
+        workers: true,
+    })
+    .await;
+    let calls = (0..8).map(|i| {
+        let client = app.new_browser();
+        let base = app.base.clone();
+        async move {
+            call_with(
+                &client,
+                &base,
+                "/api/connexion",
+                &[("email", &format!("p{i}@exemple.fr")), ("password", "Quelconque-1!")],
+            )
+            .await
+        }
+    });
+    let results = join_all(calls).await;
+    let overloaded = results.iter().filter(|(s, _)| *s == 503).count();
+    let answered = results.iter().filter(|(s, _)| *s == 200).count();
+    assert!(overloaded >= 1, "{:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
+    assert!(answered >= 1, "the service still answers some: {:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
+    assert_eq!(overloaded + answered, results.len());
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real router on a free port, a fresh database per test (SQLite by
+//! default, PostgreSQL when `SESAME_TEST_POSTGRES` names a server), a real SMTP server.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod access_requests;
+mod accounts;
+mod activation;
+mod foundation;
+mod mail;

@@ -11,10 +11,14 @@
 pub mod access_request;
 pub mod accounts;
 pub mod activation;
+pub mod approval;
 pub mod domain;
 pub mod error;
+pub mod first_login;
 pub mod form;
 pub mod i18n;
+pub mod invitations;
+pub mod professional;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -24,6 +28,7 @@ pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod shell;
 pub mod structures;
+pub mod support;
 
 pub mod language;
 

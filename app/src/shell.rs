@@ -69,6 +69,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mon-compte") view=pages::account::MyAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/demande-acces") view=crate::access_request::pages::AccessRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/demande-acces/envoyee") view=crate::access_request::pages::AccessRequestSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/approbation-des-comptes") view=crate::approval::pages::ApprovalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/premiere-connexion") view=crate::first_login::pages::FirstLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitation") view=crate::invitations::pages::InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bienvenue") view=crate::invitations::pages::WelcomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/resultats") view=crate::professional::pages::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/factures") view=crate::professional::pages::InvoicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/demandes") view=crate::support::pages::SupportRequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/demandes/:id") view=crate::support::pages::SupportRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/structures") view=crate::support::pages::SupportStructuresPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/structures/:id") view=crate::support::pages::SupportStructurePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -12,13 +12,22 @@ export interface Mail {
 
 const mailUrl = () => process.env.SESAME_E2E_MAIL_URL ?? "http://127.0.0.1:2680";
 
-/** Waits for a mail to `to` whose subject contains `subject`, from the real SMTP sink. */
-export async function mailTo(request: APIRequestContext, to: string, subject: string, timeoutMs = 20_000): Promise<Mail> {
+/** Waits for a mail to `to` whose subject contains `subject` (and whose text contains
+ * `containing`), from the real SMTP sink. */
+export async function mailTo(
+  request: APIRequestContext,
+  to: string,
+  subject: string,
+  containing = "",
+  timeoutMs = 20_000,
+): Promise<Mail> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const res = await request.get(`${mailUrl()}/messages`);
     const all = (await res.json()) as Mail[];
-    const found = all.filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()) && m.subject.includes(subject));
+    const found = all.filter(
+      (m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()) && m.subject.includes(subject) && m.text.includes(containing),
+    );
     if (found.length > 0) return found[found.length - 1];
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -30,6 +30,25 @@ pub async fn lookup_structure(code: String) -> Result<StructureLookup, AppError>
     crate::structures::service::lookup(&state.db, &code, state.today(), ctx.lang).await.map_err(internal("lookup"))
 }
 
+/// The structure panel of the form, rendered on the server, for the island to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Panel {
+    /// HTML of the panel (empty when no structure was found).
+    pub html: String,
+    /// Whether the form may be sent (sign-up open for the structure).
+    pub open: bool,
+    /// The correspondent code's error, if any.
+    pub code_error: Option<String>,
+}
+
+/// The structure panel for a code, as HTML: the form swaps it in as the code is typed.
+#[server(endpoint = "structure-panel")]
+pub async fn structure_panel(code: String) -> Result<Panel, AppError> {
+    let lookup = lookup_structure(code).await?;
+    let lang = crate::platform::request_context().lang;
+    Ok(super::panel::render(&lookup, super::panel::PanelChoices::default(), lang))
+}
+
 /// Sends an access request (`/demande-acces`).
 #[server(endpoint = "demande-acces")]
 pub async fn submit_access_request(

@@ -11,4 +11,6 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod panel;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -18,6 +18,14 @@ pub fn AccessRequestPage() -> impl IntoView {
     // After a submission without JavaScript, the structure is looked up on the server so the
     // same form shows its sites and approvers.
     let code = initial.value("correspondent_code");
+    let errors = initial.outcome.clone().and_then(|o| o.ok());
+    let choices = super::panel::PanelChoices {
+        approver: initial.value("approver"),
+        sites_mode: initial.value_or("sites_mode", "all"),
+        sites: initial.values_of("sites[]"),
+        approver_error: errors.as_ref().and_then(|o| o.error_for("approver")),
+        sites_error: errors.as_ref().and_then(|o| o.error_for("sites")),
+    };
     view! {
         <Title text=lang.t("Demande d'accès professionnel", "Professional access request")/>
         <section class="panel narrow">
@@ -27,15 +35,21 @@ pub fn AccessRequestPage() -> impl IntoView {
                 "Biologist or collaborator of a correspondent lab: have your correspondent code at hand. Your request is approved by your structure's biologist if you ask for Results or Invoices, then validated by our support; you will then receive a provisional access code by e-mail.",
             )}</p>
             {Suspend::new(async move {
-                let lookup = if code.trim().is_empty() {
-                    None
+                let panel = if code.trim().is_empty() {
+                    super::api::Panel { open: true, ..Default::default() }
                 } else {
                     match app_state() {
-                        Ok(state) => crate::structures::service::lookup(&state.db, &code, state.today(), lang).await.ok(),
-                        Err(_) => None,
+                        Ok(state) => match crate::structures::service::lookup(&state.db, &code, state.today(), lang).await {
+                            Ok(lookup) => super::panel::render(&lookup, choices, lang),
+                            Err(e) => {
+                                tracing::error!(error = %e, "structure lookup");
+                                super::api::Panel { open: true, ..Default::default() }
+                            }
+                        },
+                        Err(_) => super::api::Panel { open: true, ..Default::default() },
                     }
                 };
-                view! { <AccessRequestForm lang=lang initial=initial initial_lookup=lookup/> }
+                view! { <AccessRequestForm lang=lang initial=initial initial_panel=panel/> }
             })}
             <p class="muted">{lang.t("Déjà un compte ? ", "Already have an account? ")}<a href="/connexion">{lang.t("Se connecter", "Sign in")}</a></p>
         </section>

@@ -36,8 +36,8 @@ pub struct NewRequest<'a> {
 pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_requests (structure_id, profile, last_name, first_name, email, email_key, phone, results, invoices, \
-         all_sites, approver_user_id, state, lang, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+         all_sites, approver_user_id, state, lang, asked, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
     )
     .bind(r.structure_id)
     .bind(r.profile.as_str())
@@ -52,6 +52,7 @@ pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sq
     .bind(r.approver)
     .bind(r.state.as_str())
     .bind(r.lang)
+    .bind(asked_json(r.rights, r.scope).to_string())
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
@@ -76,4 +77,13 @@ pub async fn email_in_use(db: &Db, email_key: &str) -> Result<bool, sqlx::Error>
     .fetch_one(db.pool())
     .await?;
     Ok(n > 0)
+}
+
+/// What was asked, kept to show the approver's changes to support.
+pub fn asked_json(rights: Rights, scope: &SiteScope) -> serde_json::Value {
+    serde_json::json!({
+        "results": rights.results,
+        "invoices": rights.invoices,
+        "sites": if scope.is_all() { serde_json::json!("all") } else { serde_json::json!(scope.selected()) },
+    })
 }

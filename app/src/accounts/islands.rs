@@ -5,12 +5,12 @@
 // islands themselves are documented.
 #![allow(missing_docs)]
 
-use super::api::{ResetPassword, SignUp};
+use super::api::SignUp;
 use crate::domain::date::Date;
 use crate::domain::email::Email;
 use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
-use crate::ui::fields::{Field, NewPasswordField, Required, TextField};
+use crate::ui::fields::{Field, HydrationMarker, NewPasswordField, Required, TextField};
 use leptos::prelude::*;
 
 fn required_text(
@@ -50,7 +50,7 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
     view! {
         <Form action=action page="/inscription">
             <FormNotice outcome=outcome/>
-            <crate::ui::fields::HydrationMarker/>
+            <HydrationMarker/>
             <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
             <TextField id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
                 autocomplete="email" inputmode="email" maxlength=254 field=email error=email_error
@@ -88,19 +88,20 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
     }
 }
 
-/// The new-password form of `/nouveau-mot-de-passe`.
+/// A new-password input with its rules and strength meter, inside a server-rendered form
+/// (reset, first sign-in, invitation): the only part of those pages that needs the browser.
 #[island]
-pub fn ResetPasswordForm(lang: Lang, token: String, initial: Submitted<Outcome>) -> impl IntoView {
-    let action = ServerAction::<ResetPassword>::new();
-    let outcome = current_outcome(action, initial.outcome.clone(), lang);
-    let pending = action.pending();
+pub fn PasswordInput(lang: Lang, label: String, server_error: Option<String>) -> impl IntoView {
+    let outcome = Signal::derive(move || {
+        server_error.clone().map(|e| Outcome { field_errors: vec![("password".into(), e)], ..Outcome::default() })
+    });
+    let label: &'static str = if label == "new" {
+        lang.t("Nouveau mot de passe", "New password")
+    } else {
+        lang.t("Mot de passe", "Password")
+    };
     view! {
-        <Form action=action page="/nouveau-mot-de-passe">
-            <FormNotice outcome=outcome/>
-            <crate::ui::fields::HydrationMarker/>
-            <input type="hidden" name="token" value=token/>
-            <NewPasswordField lang=lang label=lang.t("Nouveau mot de passe", "New password") outcome=outcome/>
-            <button type="submit" disabled=move || pending.get()>{lang.t("Enregistrer le mot de passe", "Save the password")}</button>
-        </Form>
+        <HydrationMarker/>
+        <NewPasswordField lang=lang label=label outcome=outcome/>
     }
 }

@@ -1,7 +1,7 @@
 //! Pages of the accounts journey.
 
 use super::api::{RequestPasswordReset, ResendVerification, SignIn, VerifyEmail};
-use super::islands::{ResetPasswordForm, SignUpForm};
+use super::islands::{PasswordInput, SignUpForm};
 use super::service::{self, TokenPurpose, TokenState};
 use crate::form::{NoticeKind, Outcome, submitted};
 use crate::pages::query_param;
@@ -239,7 +239,18 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <h1>{lang.t("Choisir un nouveau mot de passe", "Choose a new password")}</h1>
             {Suspend::new(async move {
                 match peek(&token, TokenPurpose::ResetPassword).await {
-                    TokenState::Valid(_) => view! { <ResetPasswordForm lang=lang token=token initial=sub/> }.into_any(),
+                    TokenState::Valid(_) => {
+                        let outcome = outcome_of(&sub, lang);
+                        let error = outcome.as_ref().and_then(|o| o.error_for("password"));
+                        view! {
+                            <OutcomeNotice outcome=outcome/>
+                            <PlainForm fn_path={<super::api::ResetPassword as ServerFn>::PATH} page=format!("/nouveau-mot-de-passe?jeton={token}")>
+                                <input type="hidden" name="token" value=token.clone()/>
+                                <PasswordInput lang=lang label="new".to_string() server_error=error/>
+                                <button type="submit">{lang.t("Enregistrer le mot de passe", "Save the password")}</button>
+                            </PlainForm>
+                        }.into_any()
+                    }
                     other => view! {
                         <OutcomeNotice outcome=Some(super::flows::link_problem(other, TokenPurpose::ResetPassword, lang))/>
                     }.into_any(),

@@ -1,11 +1,22 @@
-//! The parts of `/mon-compte` for professionals and support (filled in by their journeys).
+//! The parts of `/mon-compte` for professionals and support.
 
+use crate::domain::account::UserKind;
 use crate::i18n::Lang;
 use crate::platform::session::CurrentUser;
 use leptos::prelude::*;
 
 /// Sections shown to a professional or a support agent.
 pub fn sections(user: &CurrentUser, lang: Lang) -> AnyView {
-    let _ = user;
-    view! { <section class="panel"><p>{lang.t("Bienvenue sur Sésame.", "Welcome to Sésame.")}</p></section> }.into_any()
+    match user.kind {
+        UserKind::Professional => view! { <crate::professional::pages::ProfessionalHome user=user.clone() lang=lang/> }.into_any(),
+        _ => view! {
+            <section class="panel">
+                <div class="doors">
+                    <a class="button" href="/support/demandes">{lang.t("Demandes à valider", "Requests to validate")}</a>
+                    <a class="button button-secondary" href="/support/structures">{lang.t("Structures", "Structures")}</a>
+                </div>
+            </section>
+        }
+        .into_any(),
+    }
 }

@@ -32,7 +32,7 @@ fn Header() -> impl IntoView {
         }
         .into_any(),
         Some(user) => {
-            let extra = nav_for(user.kind, user.is_admin, lang);
+            let extra = nav_for(user.clone(), lang);
             view! {
                 <a href="/mon-compte">{lang.t("Mon compte", "My account")}</a>
                 {extra}
@@ -65,9 +65,45 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Extra navigation entries by kind of account (filled in as capabilities arrive).
-fn nav_for(kind: UserKind, is_admin: bool, lang: Lang) -> impl IntoView {
-    let _ = (kind, is_admin, lang);
+/// Extra navigation entries by kind of account: the pages a professional's rights open and,
+/// for approvers, the approval page with the number of requests waiting; the back-office
+/// for support.
+fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> impl IntoView {
+    Suspend::new(async move {
+        let Ok(state) = crate::platform::app_state() else { return ().into_any() };
+        match user.kind {
+            UserKind::Professional => {
+                let access = crate::professional::service::access_of(&state.db, user.id).await.ok().flatten();
+                let structures =
+                    crate::professional::service::approver_structures(&state.db, user.id).await.unwrap_or_default();
+                let waiting = if structures.is_empty() {
+                    0
+                } else {
+                    crate::approval::requests::pending_for(&state.db, &structures).await.unwrap_or(0)
+                };
+                let rights = access.map(|a| a.rights).unwrap_or_default();
+                view! {
+                    {rights.results.then(|| view! { <a href="/resultats">{lang.t("Résultats", "Results")}</a> })}
+                    {rights.invoices.then(|| view! { <a href="/factures">{lang.t("Factures", "Invoices")}</a> })}
+                    {(!structures.is_empty()).then(|| view! {
+                        <a href="/approbation-des-comptes">
+                            {lang.t("Approbation des comptes", "Account approval")}
+                            {(waiting > 0).then(|| view! {
+                                <span class="badge-count" aria-label=match lang { Lang::Fr => format!("{waiting} en attente"), Lang::En => format!("{waiting} waiting") }>{waiting}</span>
+                            })}
+                        </a>
+                    })}
+                }
+                .into_any()
+            }
+            UserKind::Support => view! {
+                <a href="/support/demandes">{lang.t("Demandes", "Requests")}</a>
+                <a href="/support/structures">{lang.t("Structures", "Structures")}</a>
+            }
+            .into_any(),
+            UserKind::Patient => ().into_any(),
+        }
+    })
 }
 
 #[component]

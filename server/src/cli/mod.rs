@@ -2,6 +2,7 @@
 
 pub mod dossier;
 pub mod reference;
+pub mod support;
 
 use crate::config::Config;
 use crate::startup;
@@ -42,6 +43,12 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Support agents.
+    SupportAgent {
+        /// What to do with support agents.
+        #[command(subcommand)]
+        command: SupportAgentCommand,
+    },
     /// Patient records and their activation codes.
     Dossier {
         /// What to do with records.
@@ -64,6 +71,13 @@ pub enum DossierCommand {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+}
+
+/// `sesame support-agent …`
+#[derive(Debug, Subcommand)]
+pub enum SupportAgentCommand {
+    /// Create a support agent and print their invitation link.
+    Add(support::AddAgentArgs),
 }
 
 /// `sesame structure import FILE` / `sesame rollout import FILE`.
@@ -120,6 +134,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Rollout { command: ImportCommand::Import { file } } => {
             let state = command_state(&config).await?;
             let result = reference::import_rollout(&state, &file).await;
+            state.db.close().await;
+            result
+        }
+        Command::SupportAgent { command: SupportAgentCommand::Add(args) } => {
+            let state = command_state(&config).await?;
+            let result = support::add(&state, args).await;
+            // The invitation e-mail is in the outbox; the running server's worker sends it.
             state.db.close().await;
             result
         }

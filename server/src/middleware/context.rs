@@ -4,7 +4,7 @@ use super::security::CspNonce;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use sesame_app::i18n::Lang;
 use sesame_app::platform::{AppState, RequestContext, session};
 use std::net::SocketAddr;
@@ -17,6 +17,15 @@ fn is_static(path: &str) -> bool {
             path,
             "/sw.js" | "/sw-register.js" | "/manifest.webmanifest" | "/offline.html" | "/favicon.ico" | "/healthz"
         )
+}
+
+/// Pages an invited person may open before accepting the terms.
+fn allowed_before_terms(path: &str) -> bool {
+    matches!(path, "/bienvenue" | "/deconnexion" | "/conditions-utilisation" | "/confidentialite" | "/mentions-legales")
+}
+
+fn path_only(full: &str) -> String {
+    full.split('?').next().unwrap_or_default().to_string()
 }
 
 /// The client's address: the TCP peer, or the first `X-Forwarded-For` hop behind a proxy.
@@ -56,6 +65,12 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         Some(q) => format!("{path}?{q}"),
         None => path,
     };
+    // An invited person who chose a password accepts the terms before anything else.
+    let must_accept_terms =
+        user.as_ref().is_some_and(|u| u.status == sesame_app::domain::account::AccountStatus::InvitationAccepted);
+    if must_accept_terms && req.method() == axum::http::Method::GET && !allowed_before_terms(&path_only(&full_path)) {
+        return axum::response::Redirect::to("/bienvenue").into_response();
+    }
     req.extensions_mut().insert(RequestContext { lang, user, session_hash, client_key, nonce, path: full_path });
     next.run(req).await
 }

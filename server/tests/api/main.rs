@@ -9,5 +9,6 @@ mod helpers;
 mod access_requests;
 mod accounts;
 mod activation;
+mod approval;
 mod foundation;
 mod mail;

@@ -1,0 +1,348 @@
+//! Approvers' decisions. Every call checks, on the server, that the caller approves for the
+//! request's (or the collaborator's) structure; an id from another structure gets the same
+//! answer as an id that does not exist.
+
+use super::emails;
+use super::requests::{self, RequestRow, rights_json, scope_json};
+use crate::domain::access_request::{Reason, RequestState, Rights, SiteScope, State, Stored};
+use crate::domain::account::{AccountStatus, UserKind};
+use crate::error::{AppError, AppResult};
+use crate::form::{NoticeKind, Outcome};
+use crate::i18n::Lang;
+use crate::platform::mail::outbox;
+use crate::platform::session::CurrentUser;
+use crate::platform::state::internal;
+use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
+use crate::professional::service as pro;
+
+/// The signed-in approver and the structures they approve for.
+pub async fn approver(state: &AppState, ctx: &RequestContext) -> AppResult<(CurrentUser, Vec<i64>)> {
+    let user = ctx.user.clone().ok_or(AppError::SignInRequired)?;
+    if user.kind != UserKind::Professional || user.status != AccountStatus::Active {
+        return Err(AppError::Forbidden);
+    }
+    let structures = pro::approver_structures(&state.db, user.id).await.map_err(internal("approver structures"))?;
+    if structures.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, structures))
+}
+
+/// A request the approver may act on, or `Forbidden` (also for unknown ids).
+async fn request_for(state: &AppState, structures: &[i64], id: i64) -> AppResult<RequestRow> {
+    match requests::find(&state.db, id).await.map_err(internal("find request"))? {
+        Some(r) if structures.contains(&r.structure_id) => Ok(r),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn already_handled(lang: Lang, name: &str) -> Outcome {
+    Outcome::notice(
+        NoticeKind::Warn,
+        match lang {
+            Lang::Fr => format!(
+                "La demande de {name} a déjà été traitée (par un autre approbateur, peut-être) : rien n'a été modifié."
+            ),
+            Lang::En => {
+                format!("{name}'s request was already handled (by another approver, perhaps): nothing was changed.")
+            }
+        },
+    )
+}
+
+/// Approves a request, possibly with other rights or sites.
+pub async fn approve(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: i64,
+    rights: Rights,
+    sites_mode: &str,
+    sites: &[String],
+) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let (user, structures) = approver(state, ctx).await?;
+    let request = request_for(state, &structures, id).await?;
+    let Some(scope) =
+        requests::parse_scope(&state.db, request.structure_id, sites_mode, sites).await.map_err(internal("scope"))?
+    else {
+        return Ok(Outcome::invalid(
+            vec![(
+                format!("sites-{id}"),
+                lang.t(
+                    "Choisissez au moins un site de la structure, ou « Tous les sites ».",
+                    "Choose at least one of the structure's sites, or “All sites”.",
+                )
+                .into(),
+            )],
+            lang,
+        ));
+    };
+    approve_one(state, &user, request, rights, scope, lang).await
+}
+
+async fn approve_one(
+    state: &AppState,
+    user: &CurrentUser,
+    request: RequestRow,
+    rights: Rights,
+    scope: SiteScope,
+    lang: Lang,
+) -> AppResult<Outcome> {
+    let Stored::AwaitingApprover(waiting) = Stored::from_state(request.state) else {
+        return Ok(already_handled(lang, &request.name()));
+    };
+    let next = waiting.approve();
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    if !requests::transition(&mut tx, request.id, RequestState::PendingApprover, next_state(&next), now)
+        .await
+        .map_err(internal("transition"))?
+    {
+        return Ok(already_handled(lang, &request.name()));
+    }
+    requests::set_rights(&mut tx, request.id, rights, &scope).await.map_err(internal("set rights"))?;
+    sqlx::query("UPDATE access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3")
+        .bind(user.id)
+        .bind(now)
+        .bind(request.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal("approved by"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(user.id), "request.approved", "access_request", Some(request.id)).with(
+            serde_json::json!({
+                "from": RequestState::PendingApprover.as_str(),
+                "to": next_state(&next).as_str(),
+                "rights": { "before": rights_json(request.rights), "after": rights_json(rights) },
+                "sites": { "before": scope_json(&request.scope), "after": scope_json(&scope) },
+            }),
+        ),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    let rlang = Lang::from_code(&request.lang);
+    let sites = crate::access_request::flows::describe_scope(state, request.structure_id, &scope, rlang).await?;
+    let mail = emails::approved(
+        rlang,
+        &request.email,
+        &request.first_name,
+        &user.display_name(),
+        &rights.describe(rlang),
+        &sites,
+    );
+    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    state.wake_mailer();
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match lang {
+            Lang::Fr => format!("La demande de {} est approuvée : elle part en validation au support.", request.name()),
+            Lang::En => format!("{}'s request is approved: it now goes to support for validation.", request.name()),
+        },
+    ))
+}
+
+fn next_state<S: State>(_: &S) -> RequestState {
+    S::STATE
+}
+
+/// Approves several requests as they were asked.
+pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let (user, structures) = approver(state, ctx).await?;
+    let ids: Vec<i64> = ids.iter().filter_map(|v| v.trim().parse().ok()).collect();
+    if ids.is_empty() {
+        return Ok(Outcome::notice(
+            NoticeKind::Warn,
+            lang.t("Cochez d'abord les demandes à approuver.", "First tick the requests to approve."),
+        ));
+    }
+    let mut approved = 0;
+    let mut skipped = 0;
+    for id in ids {
+        let request = request_for(state, &structures, id).await?;
+        let (rights, scope) = (request.rights, request.scope.clone());
+        let outcome = approve_one(state, &user, request, rights, scope, lang).await?;
+        if matches!(outcome.notice, Some((NoticeKind::Success, _))) {
+            approved += 1;
+        } else {
+            skipped += 1;
+        }
+    }
+    let message = match lang {
+        Lang::Fr => format!(
+            "{approved} demande(s) approuvée(s) telles que demandées.{}",
+            if skipped > 0 { format!(" {skipped} avaient déjà été traitées.") } else { String::new() }
+        ),
+        Lang::En => format!(
+            "{approved} request(s) approved as asked.{}",
+            if skipped > 0 { format!(" {skipped} had already been handled.") } else { String::new() }
+        ),
+    };
+    Ok(Outcome::notice(if approved > 0 { NoticeKind::Success } else { NoticeKind::Warn }, message))
+}
+
+/// Refuses a request with a reason.
+pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let (user, structures) = approver(state, ctx).await?;
+    let request = request_for(state, &structures, id).await?;
+    let Some(reason) = Reason::parse(reason) else {
+        return Ok(Outcome::invalid(
+            vec![(
+                format!("reason-{id}"),
+                lang.t(
+                    "Indiquez le motif du refus : il sera transmis au demandeur.",
+                    "Give the reason for the refusal: it is sent to the requester.",
+                )
+                .into(),
+            )],
+            lang,
+        ));
+    };
+    let Stored::AwaitingApprover(waiting) = Stored::from_state(request.state) else {
+        return Ok(already_handled(lang, &request.name()));
+    };
+    let refused = waiting.refuse(reason);
+    refuse_request(state, &user, &request, RequestState::PendingApprover, refused, "request.refused_by_approver")
+        .await?;
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match lang {
+            Lang::Fr => {
+                format!("La demande de {} est refusée ; le demandeur est prévenu avec le motif.", request.name())
+            }
+            Lang::En => format!("{}'s request is refused; the requester is told the reason.", request.name()),
+        },
+    ))
+}
+
+/// Stores a refusal (approver or support) and tells the requester. False if another
+/// decision came first.
+pub async fn refuse_request(
+    state: &AppState,
+    user: &CurrentUser,
+    request: &RequestRow,
+    from: RequestState,
+    refused: crate::domain::access_request::Refused,
+    action: &'static str,
+) -> AppResult<bool> {
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    if !requests::transition(&mut tx, request.id, from, next_state(&refused), now)
+        .await
+        .map_err(internal("transition"))?
+    {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE access_requests SET refusal_reason = $1, decided_by = $2 WHERE id = $3")
+        .bind(refused.0.as_str())
+        .bind(user.id)
+        .bind(request.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal("refusal"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(user.id), action, "access_request", Some(request.id))
+            .with(serde_json::json!({ "from": from.as_str(), "to": "refused", "reason": refused.0.as_str() })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    let rlang = Lang::from_code(&request.lang);
+    let mail = emails::refused(rlang, &request.email, &request.first_name, &user.display_name(), refused.0.as_str());
+    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    state.wake_mailer();
+    Ok(true)
+}
+
+/// Changes (or, with no right, withdraws) an active collaborator's rights and sites.
+pub async fn update_collaborator(
+    state: &AppState,
+    ctx: &RequestContext,
+    user_id: i64,
+    rights: Rights,
+    sites_mode: &str,
+    sites: &[String],
+) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let (approver_user, structures) = approver(state, ctx).await?;
+    let Some(access) = pro::access_of(&state.db, user_id).await.map_err(internal("access"))? else {
+        return Err(AppError::Forbidden);
+    };
+    if !structures.contains(&access.structure_id)
+        || access.profile != crate::domain::access_request::Profile::Collaborator
+    {
+        return Err(AppError::Forbidden);
+    }
+    let Some(scope) =
+        requests::parse_scope(&state.db, access.structure_id, sites_mode, sites).await.map_err(internal("scope"))?
+    else {
+        return Ok(Outcome::invalid(
+            vec![(
+                format!("sites-u{user_id}"),
+                lang.t(
+                    "Choisissez au moins un site de la structure, ou « Tous les sites ».",
+                    "Choose at least one of the structure's sites, or “All sites”.",
+                )
+                .into(),
+            )],
+            lang,
+        ));
+    };
+    let collaborator = crate::accounts::service::find_by_id(&state.db, user_id)
+        .await
+        .map_err(internal("user"))?
+        .ok_or(AppError::Forbidden)?;
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let updated = pro::ProAccess { rights, scope: scope.clone(), ..access.clone() };
+    pro::set_access(&mut tx, &updated, now).await.map_err(internal("set access"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(
+            Some(approver_user.id),
+            if rights.any() { "access.changed" } else { "access.withdrawn" },
+            "user",
+            Some(user_id),
+        )
+        .with(serde_json::json!({
+            "rights": { "before": rights_json(access.rights), "after": rights_json(rights) },
+            "sites": { "before": scope_json(&access.scope), "after": scope_json(&scope) },
+        })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    let clang = Lang::from_code(&collaborator.lang);
+    let sites = crate::access_request::flows::describe_scope(state, access.structure_id, &scope, clang).await?;
+    let mail = emails::rights_changed(
+        clang,
+        &collaborator.email,
+        &collaborator.first_name,
+        &approver_user.display_name(),
+        &rights.describe(clang),
+        &sites,
+    );
+    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    state.wake_mailer();
+    let name = format!("{} {}", collaborator.first_name, collaborator.last_name);
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match (lang, rights.any()) {
+            (Lang::Fr, true) => format!("Les droits de {name} sont modifiés ; c'est effectif dès sa prochaine action."),
+            (Lang::Fr, false) => format!(
+                "Les droits Résultats et Factures de {name} sont retirés ; c'est effectif dès sa prochaine action."
+            ),
+            (Lang::En, true) => format!("{name}'s rights are changed; it applies from their next action."),
+            (Lang::En, false) => {
+                format!("{name}'s Results and Invoices rights are withdrawn; it applies from their next action.")
+            }
+        },
+    ))
+}

@@ -1,0 +1,61 @@
+//! `/premiere-connexion`.
+
+use super::api::FirstLogin;
+use crate::accounts::islands::PasswordInput;
+use crate::form::{Outcome, submitted};
+use crate::platform::request_context;
+use crate::ui::fields::Required;
+use crate::ui::plain::{Input, OutcomeNotice, PlainForm, outcome_of};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use server_fn::ServerFn;
+
+/// `/premiere-connexion`
+#[component]
+pub fn FirstLoginPage() -> impl IntoView {
+    let lang = request_context().lang;
+    let sub = submitted::<Outcome>(<FirstLogin as ServerFn>::PATH);
+    let outcome = outcome_of(&sub, lang);
+    let error = |f: &str| outcome.as_ref().and_then(|o| o.error_for(f)).unwrap_or_default();
+    let (email_error, code_error, password_error, terms_error) =
+        (error("email"), error("code"), error("password"), error("terms"));
+    let password_error = (!password_error.is_empty()).then_some(password_error);
+    view! {
+        <Title text=lang.t("Première connexion", "First sign-in")/>
+        <section class="panel narrow">
+            <h1>{lang.t("Première connexion", "First sign-in")}</h1>
+            <p class="form-intro">{lang.t(
+                "Votre demande d'accès a été validée : saisissez votre adresse e-mail et le code d'accès provisoire reçu par e-mail, puis choisissez votre mot de passe.",
+                "Your access request was validated: enter your e-mail address and the provisional access code you received by e-mail, then choose your password.",
+            )}</p>
+            <OutcomeNotice outcome=outcome/>
+            <PlainForm fn_path={<FirstLogin as ServerFn>::PATH} page="/premiere-connexion">
+                <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+                <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email" autocomplete="username"
+                    inputmode="email" value=sub.value("email") error=email_error/>
+                <div class="field">
+                    <label for="code">{lang.t("Code d'accès provisoire", "Provisional access code")}</label><Required/>
+                    <span class="hint" id="code-hint">{lang.t("11 caractères, par exemple K7QF-9M2X-4TX (tirets et minuscules acceptés).", "11 characters, for example K7QF-9M2X-4TX (dashes and lower case are fine).")}</span>
+                    <input id="code" name="code" type="text" class="code-input" value=sub.value("code") autocapitalize="characters"
+                        autocomplete="one-time-code" spellcheck="false" inputmode="text" required=true maxlength="20"
+                        aria-describedby="code-hint code-error" aria-invalid=if code_error.is_empty() { "false" } else { "true" }/>
+                    <p class="field-error" id="code-error">{code_error}</p>
+                </div>
+                <PasswordInput lang=lang label="password".to_string() server_error=password_error/>
+                <div class="field">
+                    <div class="check">
+                        <input id="terms" name="terms" type="checkbox" value="on" required=true aria-describedby="terms-links terms-error"/>
+                        <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
+                    </div>
+                    <p class="hint" id="terms-links">
+                        <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>
+                        " · "
+                        <a href="/confidentialite" target="_blank">{lang.t("Politique de confidentialité", "Privacy notice")}</a>
+                    </p>
+                    <p class="field-error" id="terms-error">{terms_error}</p>
+                </div>
+                <button type="submit">{lang.t("Activer mon compte", "Activate my account")}</button>
+            </PlainForm>
+        </section>
+    }
+}

@@ -1,0 +1,193 @@
+//! Creating and accepting invitations; accepting the terms at the first sign-in.
+
+use super::emails;
+use crate::accounts::flows::{hash_error, set_cookie};
+use crate::accounts::service::{self, TokenPurpose, TokenState};
+use crate::domain::account::{AccountStatus, UserKind};
+use crate::domain::email::Email;
+use crate::domain::password;
+use crate::error::{AppError, AppResult};
+use crate::form::{NoticeKind, Outcome};
+use crate::i18n::Lang;
+use crate::platform::db::Tx;
+use crate::platform::mail::outbox;
+use crate::platform::state::internal;
+use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
+
+/// An account to invite.
+pub struct NewInvitee<'a> {
+    /// Address.
+    pub email: &'a Email,
+    /// First name.
+    pub first_name: &'a str,
+    /// Last name.
+    pub last_name: &'a str,
+    /// Kind of account.
+    pub kind: UserKind,
+    /// Back-office administrator.
+    pub is_admin: bool,
+    /// Language of the e-mails.
+    pub lang: Lang,
+}
+
+/// Creates an invited account and queues its invitation, inside the caller's transaction;
+/// returns the account id and the link (for the command line to print).
+pub async fn invite(
+    state: &AppState,
+    tx: &mut Tx,
+    who: &NewInvitee<'_>,
+    actor: Option<i64>,
+) -> Result<(i64, String), sqlx::Error> {
+    let now = state.now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, is_admin, created_at, updated_at) \
+         VALUES ($1, $2, NULL, $3, 'invitation_sent', $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(who.email.as_str())
+    .bind(who.email.key())
+    .bind(who.kind.as_str())
+    .bind(who.last_name)
+    .bind(who.first_name)
+    .bind(who.lang.code())
+    .bind(i64::from(who.is_admin))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let link = send_invitation(state, tx, id, who.email.as_str(), who.first_name, who.lang, 0).await?;
+    audit::record(tx, now, AuditEntry::new(actor, "invitation.sent", "user", Some(id))).await?;
+    Ok((id, link))
+}
+
+/// Issues a fresh invitation link (the previous one dies) and queues the e-mail.
+pub async fn send_invitation(
+    state: &AppState,
+    tx: &mut Tx,
+    user_id: i64,
+    email: &str,
+    first_name: &str,
+    lang: Lang,
+    reminder: u32,
+) -> Result<String, sqlx::Error> {
+    let token = service::issue_token(tx, user_id, TokenPurpose::Invitation, state.now()).await?;
+    let link = state.settings.url(&format!("/invitation?jeton={token}"));
+    outbox::enqueue(tx, &emails::invitation(lang, email, first_name, &link, reminder), state.now()).await?;
+    Ok(link)
+}
+
+/// Accepts an invitation: the person chooses a password. Redirects to sign-in.
+pub async fn accept(state: &AppState, ctx: &RequestContext, token: &str, new_password: String) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let now = state.now();
+    let token = token.trim();
+    let user_id =
+        match service::peek_token(&state.db, token, TokenPurpose::Invitation, now).await.map_err(internal("token"))? {
+            TokenState::Valid(id) => id,
+            other => return Ok(invitation_problem(other, lang)),
+        };
+    let user = service::find_by_id(&state.db, user_id).await.map_err(internal("user"))?.ok_or(AppError::Forbidden)?;
+    if !matches!(user.status, AccountStatus::InvitationSent) {
+        return Ok(invitation_problem(TokenState::Used, lang));
+    }
+    let personal = [user.email.as_str(), user.first_name.as_str(), user.last_name.as_str()];
+    if let Some(problem) = password::check(&new_password, &personal).first() {
+        return Ok(Outcome::invalid(vec![("password".into(), problem.message(lang).into())], lang));
+    }
+    let hash = state.hasher.hash(new_password).await.map_err(hash_error)?;
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    match service::consume_token(&mut tx, token, TokenPurpose::Invitation, now).await.map_err(internal("token"))? {
+        TokenState::Valid(id) if id == user.id => {}
+        other => return Ok(invitation_problem(other, lang)),
+    }
+    service::set_password(&mut tx, user.id, &hash, now).await.map_err(internal("password"))?;
+    let updated = sqlx::query(
+        "UPDATE users SET status = 'invitation_accepted', email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 \
+         WHERE id = $2 AND status = 'invitation_sent'",
+    )
+    .bind(now)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal("status"))?;
+    if updated.rows_affected() != 1 {
+        return Ok(invitation_problem(TokenState::Used, lang));
+    }
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(user.id), "invitation.accepted", "user", Some(user.id))
+            .with(serde_json::json!({ "from": "invitation_sent", "to": "invitation_accepted" })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    leptos_axum::redirect("/connexion?invitation=1");
+    Ok(Outcome::ok())
+}
+
+/// Explains why an invitation link cannot be used, with the way forward.
+pub fn invitation_problem(state: TokenState, lang: Lang) -> Outcome {
+    let message = match state {
+        TokenState::Expired => lang.t(
+            "Cette invitation a expiré (14 jours). Demandez au support de vous en renvoyer une : un clic suffit de son côté.",
+            "This invitation has expired (14 days). Ask support to send you a new one: it takes them one click.",
+        ),
+        TokenState::Used => lang.t(
+            "Ce lien d'invitation a déjà servi, ou une invitation plus récente l'a remplacé. Si vous avez choisi votre mot de passe, connectez-vous ; sinon, utilisez le dernier e-mail reçu.",
+            "This invitation link was already used, or replaced by a newer invitation. If you chose your password, sign in; otherwise use the latest e-mail.",
+        ),
+        _ => lang.t(
+            "Ce lien d'invitation n'est pas valide : il a peut-être été mal copié. Utilisez le lien de l'e-mail, ou demandez une nouvelle invitation au support.",
+            "This invitation link is not valid: it may have been copied incompletely. Use the e-mail's link, or ask support for a new invitation.",
+        ),
+    };
+    Outcome::notice(NoticeKind::Error, message).with_follow_up("/connexion", lang.t("Se connecter", "Sign in"))
+}
+
+/// Accepts the terms at the first sign-in: the account becomes active.
+pub async fn accept_terms(state: &AppState, ctx: &RequestContext, accepted: bool) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let user = ctx.user.clone().ok_or(AppError::SignInRequired)?;
+    if !accepted {
+        return Ok(Outcome::invalid(
+            vec![(
+                "terms".into(),
+                lang.t(
+                    "Pour utiliser Sésame, acceptez les conditions d'utilisation.",
+                    "To use Sésame, accept the terms of use.",
+                )
+                .into(),
+            )],
+            lang,
+        ));
+    }
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let r = sqlx::query("UPDATE users SET status = 'active', terms_accepted_at = $1, updated_at = $1 WHERE id = $2 AND status = 'invitation_accepted'")
+        .bind(now)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal("terms"))?;
+    if r.rows_affected() == 1 {
+        audit::record(
+            &mut tx,
+            now,
+            AuditEntry::new(Some(user.id), "account.activated", "user", Some(user.id))
+                .with(serde_json::json!({ "from": "invitation_accepted", "to": "active" })),
+        )
+        .await
+        .map_err(internal("audit"))?;
+    }
+    tx.commit().await.map_err(internal("commit"))?;
+    leptos_axum::redirect(crate::accounts::flows::home_of(user.kind));
+    Ok(Outcome::ok())
+}
+
+/// Signs the current browser out (used when an invitation is opened while signed in as
+/// someone else).
+pub async fn sign_out_quietly(state: &AppState, ctx: &RequestContext) -> AppResult<()> {
+    if let Some(hash) = &ctx.session_hash {
+        session::revoke(&state.db, hash).await.map_err(internal("sign out"))?;
+    }
+    set_cookie(&session::clear_cookie_header(state.settings.secure_cookies))
+}

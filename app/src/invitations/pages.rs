@@ -1,0 +1,91 @@
+//! `/invitation` (choose a password) and `/bienvenue` (accept the terms).
+
+use super::api::{AcceptInvitation, AcceptTerms};
+use crate::accounts::islands::PasswordInput;
+use crate::accounts::service::{self, TokenPurpose, TokenState};
+use crate::error::AppError;
+use crate::form::{Outcome, submitted};
+use crate::pages::errors::ErrorPage;
+use crate::pages::query_param;
+use crate::platform::{app_state, request_context};
+use crate::ui::fields::Required;
+use crate::ui::plain::{OutcomeNotice, PlainForm, outcome_of};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use server_fn::ServerFn;
+
+/// `/invitation?jeton=…`
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let lang = request_context().lang;
+    let sub = submitted::<Outcome>(<AcceptInvitation as ServerFn>::PATH);
+    let token = query_param("jeton").unwrap_or_else(|| sub.value("token"));
+    view! {
+        <Title text=lang.t("Invitation", "Invitation")/>
+        <section class="panel narrow">
+            <h1>{lang.t("Bienvenue sur Sésame", "Welcome to Sésame")}</h1>
+            {Suspend::new(async move {
+                let peeked = match app_state() {
+                    Ok(state) => service::peek_token(&state.db, &token, TokenPurpose::Invitation, state.now()).await.unwrap_or(TokenState::Unknown),
+                    Err(_) => TokenState::Unknown,
+                };
+                match peeked {
+                    TokenState::Valid(_) => {
+                        let outcome = outcome_of(&sub, lang);
+                        let error = outcome.as_ref().and_then(|o| o.error_for("password"));
+                        view! {
+                            <p>{lang.t("Choisissez votre mot de passe pour accepter l'invitation.", "Choose your password to accept the invitation.")}</p>
+                            <OutcomeNotice outcome=outcome/>
+                            <PlainForm fn_path={<AcceptInvitation as ServerFn>::PATH} page=format!("/invitation?jeton={token}")>
+                                <input type="hidden" name="token" value=token.clone()/>
+                                <PasswordInput lang=lang label="password".to_string() server_error=error/>
+                                <button type="submit">{lang.t("Choisir mon mot de passe", "Choose my password")}</button>
+                            </PlainForm>
+                        }.into_any()
+                    }
+                    other => view! { <OutcomeNotice outcome=Some(super::flows::invitation_problem(other, lang))/> }.into_any(),
+                }
+            })}
+        </section>
+    }
+}
+
+/// `/bienvenue`: the terms, accepted at the first sign-in.
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let ctx = request_context();
+    let lang = ctx.lang;
+    if ctx.user.is_none() {
+        return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any();
+    }
+    let sub = submitted::<Outcome>(<AcceptTerms as ServerFn>::PATH);
+    let outcome = outcome_of(&sub, lang);
+    let error = outcome.as_ref().and_then(|o| o.error_for("terms"));
+    view! {
+        <Title text=lang.t("Conditions d'utilisation", "Terms of use")/>
+        <section class="panel narrow">
+            <h1>{lang.t("Dernière étape : les conditions d'utilisation", "Last step: the terms of use")}</h1>
+            <p>{lang.t(
+                "Avant votre première utilisation de Sésame, lisez et acceptez les conditions d'utilisation.",
+                "Before you first use Sésame, read and accept the terms of use.",
+            )}</p>
+            <OutcomeNotice outcome=outcome/>
+            <PlainForm fn_path={<AcceptTerms as ServerFn>::PATH} page="/bienvenue">
+                <div class="field">
+                    <div class="check">
+                        <input id="terms" name="terms" type="checkbox" value="on" required=true aria-describedby="terms-links terms-error"/>
+                        <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
+                    </div>
+                    <p class="hint" id="terms-links">
+                        <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>
+                        " · "
+                        <a href="/confidentialite" target="_blank">{lang.t("Politique de confidentialité", "Privacy notice")}</a>
+                    </p>
+                    <p class="field-error" id="terms-error">{error}</p>
+                </div>
+                <button type="submit">{lang.t("Accéder à Sésame", "Go to Sésame")}</button>
+            </PlainForm>
+        </section>
+    }
+    .into_any()
+}

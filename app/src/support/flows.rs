@@ -1,0 +1,326 @@
+//! Support's actions. Every call checks that the caller is an active support agent.
+
+use super::emails;
+use crate::approval::flows::refuse_request;
+use crate::approval::requests::{self, RequestRow};
+use crate::domain::access_request::{Reason, RequestState, State, Stored};
+use crate::domain::account::{AccountStatus, UserKind};
+use crate::error::{AppError, AppResult};
+use crate::form::{NoticeKind, Outcome};
+use crate::i18n::Lang;
+use crate::platform::db::is_unique_violation;
+use crate::platform::mail::outbox;
+use crate::platform::session::CurrentUser;
+use crate::platform::state::internal;
+use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
+use crate::professional::service::{self as pro, ProAccess};
+
+/// The signed-in support agent, or the error to answer.
+pub fn require_support(ctx: &RequestContext) -> AppResult<CurrentUser> {
+    let user = ctx.user.clone().ok_or(AppError::SignInRequired)?;
+    if user.kind != UserKind::Support || user.status != AccountStatus::Active {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+async fn request(state: &AppState, id: i64) -> AppResult<RequestRow> {
+    requests::find(&state.db, id).await.map_err(internal("request"))?.ok_or(AppError::Forbidden)
+}
+
+fn already_handled(lang: Lang, name: &str) -> Outcome {
+    Outcome::notice(
+        NoticeKind::Warn,
+        match lang {
+            Lang::Fr => format!("La demande de {name} a déjà été traitée : rien n'a été modifié."),
+            Lang::En => format!("{name}'s request was already handled: nothing was changed."),
+        },
+    )
+}
+
+fn state_of<S: State>(_: &S) -> RequestState {
+    S::STATE
+}
+
+/// Validates a request: creates the account with the approved rights and sites and e-mails
+/// a provisional access code.
+pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let agent = require_support(ctx)?;
+    let request = request(state, id).await?;
+    let Stored::AwaitingSupport(waiting) = Stored::from_state(request.state) else {
+        return Ok(already_handled(lang, &request.name()));
+    };
+    let validated = waiting.validate();
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    if !requests::transition(&mut tx, id, RequestState::PendingSupport, state_of(&validated), now)
+        .await
+        .map_err(internal("transition"))?
+    {
+        return Ok(already_handled(lang, &request.name()));
+    }
+    let user_id: i64 = match sqlx::query_scalar(
+        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, created_at, updated_at) \
+         VALUES ($1, $2, NULL, 'professional', 'invitation_sent', $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(&request.email)
+    .bind(request.email.to_lowercase())
+    .bind(&request.last_name)
+    .bind(&request.first_name)
+    .bind(&request.lang)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Ok(Outcome::notice(
+                NoticeKind::Error,
+                lang.t(
+                    "Un compte existe déjà pour cette adresse e-mail : la demande ne peut pas créer un second compte. Refusez-la avec un motif, ou contactez la personne.",
+                    "An account already exists for this e-mail address: the request cannot create a second one. Refuse it with a reason, or contact the person.",
+                ),
+            ));
+        }
+        Err(e) => return Err(internal("create account")(e)),
+    };
+    let access = ProAccess {
+        user_id,
+        structure_id: request.structure_id,
+        profile: request.profile,
+        rights: request.rights,
+        scope: request.scope.clone(),
+    };
+    pro::set_access(&mut tx, &access, now).await.map_err(internal("access"))?;
+    sqlx::query("UPDATE access_requests SET user_id = $1, decided_by = $2 WHERE id = $3")
+        .bind(user_id)
+        .bind(agent.id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal("request user"))?;
+    let code = crate::first_login::codes::issue(state, &mut tx, user_id, Some(id)).await.map_err(internal("code"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(agent.id), "request.validated", "access_request", Some(id)).with(serde_json::json!({
+            "from": "pending_support", "to": "validated", "user_id": user_id,
+            "rights": requests::rights_json(request.rights), "sites": requests::scope_json(&request.scope),
+        })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(agent.id), "access_code.issued", "user", Some(user_id))
+            .with(serde_json::json!({ "request_id": id })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    let rlang = Lang::from_code(&request.lang);
+    let mail = emails::access_code(
+        rlang,
+        &request.email,
+        &request.first_name,
+        &code.grouped(),
+        &state.settings.url("/premiere-connexion"),
+    );
+    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    state.wake_mailer();
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match lang {
+            Lang::Fr => format!(
+                "La demande de {} est validée : son code d'accès provisoire lui est envoyé par e-mail.",
+                request.name()
+            ),
+            Lang::En => {
+                format!("{}'s request is validated: the provisional access code is e-mailed to them.", request.name())
+            }
+        },
+    ))
+}
+
+/// Refuses a request pending validation, with a reason.
+pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let agent = require_support(ctx)?;
+    let request = request(state, id).await?;
+    let Some(reason) = Reason::parse(reason) else {
+        return Ok(Outcome::invalid(
+            vec![(
+                format!("reason-{id}"),
+                lang.t(
+                    "Indiquez le motif du refus : il sera transmis au demandeur.",
+                    "Give the reason for the refusal: it is sent to the requester.",
+                )
+                .into(),
+            )],
+            lang,
+        ));
+    };
+    let Stored::AwaitingSupport(waiting) = Stored::from_state(request.state) else {
+        return Ok(already_handled(lang, &request.name()));
+    };
+    if !refuse_request(
+        state,
+        &agent,
+        &request,
+        RequestState::PendingSupport,
+        waiting.refuse(reason),
+        "request.refused_by_support",
+    )
+    .await?
+    {
+        return Ok(already_handled(lang, &request.name()));
+    }
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match lang {
+            Lang::Fr => {
+                format!("La demande de {} est refusée ; le demandeur est prévenu avec le motif.", request.name())
+            }
+            Lang::En => format!("{}'s request is refused; the requester is told the reason.", request.name()),
+        },
+    ))
+}
+
+/// Sends a new provisional code for a validated request whose account is not active yet.
+pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let agent = require_support(ctx)?;
+    let request = request(state, id).await?;
+    let (RequestState::Validated, Some(user_id)) = (request.state, request.user_id) else {
+        return Ok(Outcome::notice(
+            NoticeKind::Warn,
+            lang.t("Un nouveau code ne peut être envoyé que pour une demande validée dont le compte n'est pas encore activé.", "A new code can only be sent for a validated request whose account is not active yet."),
+        ));
+    };
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let code = crate::first_login::codes::issue(state, &mut tx, user_id, Some(id)).await.map_err(internal("code"))?;
+    audit::record(&mut tx, now, AuditEntry::new(Some(agent.id), "access_code.reissued", "access_request", Some(id)))
+        .await
+        .map_err(internal("audit"))?;
+    let rlang = Lang::from_code(&request.lang);
+    let mail = emails::access_code(
+        rlang,
+        &request.email,
+        &request.first_name,
+        &code.grouped(),
+        &state.settings.url("/premiere-connexion"),
+    );
+    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    state.wake_mailer();
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match lang {
+            Lang::Fr => format!(
+                "Un nouveau code d'accès provisoire est envoyé à {} ; l'ancien ne fonctionne plus.",
+                request.name()
+            ),
+            Lang::En => {
+                format!("A new provisional access code is sent to {}; the old one no longer works.", request.name())
+            }
+        },
+    ))
+}
+
+/// Designates an active professional of a structure as one of its approvers.
+pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64, user_id: i64) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let agent = require_support(ctx)?;
+    let Some(access) = pro::access_of(&state.db, user_id).await.map_err(internal("access"))? else {
+        return Ok(Outcome::notice(
+            NoticeKind::Error,
+            lang.t(
+                "Cette personne n'est pas un professionnel de la structure.",
+                "This person is not a professional of the structure.",
+            ),
+        ));
+    };
+    let user = crate::accounts::service::find_by_id(&state.db, user_id)
+        .await
+        .map_err(internal("user"))?
+        .ok_or(AppError::Forbidden)?;
+    if access.structure_id != structure_id || user.status != AccountStatus::Active {
+        return Ok(Outcome::notice(
+            NoticeKind::Error,
+            lang.t(
+                "Seul un utilisateur actif de la structure peut en être approbateur.",
+                "Only an active user of the structure can be its approver.",
+            ),
+        ));
+    }
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let inserted = sqlx::query(
+        "INSERT INTO approver_delegations (structure_id, user_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (structure_id, user_id) WHERE revoked_at IS NULL DO NOTHING",
+    )
+    .bind(structure_id)
+    .bind(user_id)
+    .bind(agent.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal("delegate"))?
+    .rows_affected();
+    if inserted == 1 {
+        audit::record(
+            &mut tx,
+            now,
+            AuditEntry::new(Some(agent.id), "approver.delegated", "structure", Some(structure_id))
+                .with(serde_json::json!({ "user_id": user_id })),
+        )
+        .await
+        .map_err(internal("audit"))?;
+    }
+    tx.commit().await.map_err(internal("commit"))?;
+    let name = format!("{} {}", user.first_name, user.last_name);
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        match lang {
+            Lang::Fr => format!("{name} est désormais approbateur de la structure."),
+            Lang::En => format!("{name} is now an approver of the structure."),
+        },
+    ))
+}
+
+/// Withdraws a delegation.
+pub async fn revoke_delegation(state: &AppState, ctx: &RequestContext, delegation_id: i64) -> AppResult<Outcome> {
+    let lang = ctx.lang;
+    let agent = require_support(ctx)?;
+    let now = state.now();
+    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let row: Option<(i64, i64)> = sqlx::query_as("UPDATE approver_delegations SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL RETURNING structure_id, user_id")
+        .bind(now)
+        .bind(agent.id)
+        .bind(delegation_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal("revoke"))?;
+    let Some((structure_id, user_id)) = row else {
+        return Ok(Outcome::notice(
+            NoticeKind::Warn,
+            lang.t("Cette délégation était déjà retirée.", "This delegation was already withdrawn."),
+        ));
+    };
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(agent.id), "approver.revoked", "structure", Some(structure_id))
+            .with(serde_json::json!({ "user_id": user_id })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    tx.commit().await.map_err(internal("commit"))?;
+    Ok(Outcome::notice(
+        NoticeKind::Success,
+        lang.t("La délégation d'approbation est retirée.", "The approver delegation is withdrawn."),
+    ))
+}

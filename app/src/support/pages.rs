@@ -1,0 +1,366 @@
+//! Support pages: `/support/demandes`, `/support/demandes/{id}`, `/support/structures`,
+//! `/support/structures/{id}`.
+
+use super::api::{DelegateApprover, ReissueAccessCode, RevokeDelegation, SupportRefuseRequest, ValidateRequest};
+use super::flows::require_support;
+use crate::approval::pages::day;
+use crate::approval::requests::{self, RequestRow};
+use crate::domain::access_request::{RequestState, Rights};
+use crate::error::AppError;
+use crate::form::{Outcome, Submitted, submitted};
+use crate::i18n::Lang;
+use crate::pages::errors::ErrorPage;
+use crate::platform::{AppState, app_state, request_context};
+use crate::structures::lookup::SiteInfo;
+use crate::ui::plain::{OutcomeNotice, PlainForm, outcome_of};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use server_fn::ServerFn;
+use sqlx::Row;
+
+fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
+    paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
+}
+
+fn sites_text(scope: &crate::domain::access_request::SiteScope, sites: &[SiteInfo], lang: Lang) -> String {
+    if scope.is_all() {
+        return lang.t("tous les sites", "all sites").into();
+    }
+    sites.iter().filter(|s| scope.selected().contains(&s.id)).map(|s| s.name.clone()).collect::<Vec<_>>().join(", ")
+}
+
+fn asked_text(asked: &serde_json::Value, sites: &[SiteInfo], lang: Lang) -> String {
+    let rights = Rights {
+        results: asked["results"].as_bool().unwrap_or(false),
+        invoices: asked["invoices"].as_bool().unwrap_or(false),
+    };
+    let scope = match &asked["sites"] {
+        serde_json::Value::Array(ids) => {
+            crate::domain::access_request::SiteScope::Selected(ids.iter().filter_map(|v| v.as_i64()).collect())
+        }
+        _ => crate::domain::access_request::SiteScope::All,
+    };
+    format!("{} — {}", rights.describe(lang), sites_text(&scope, sites, lang))
+}
+
+async fn guard(lang: Lang) -> Result<AppState, AnyView> {
+    let ctx = request_context();
+    if let Err(e) = require_support(&ctx) {
+        return Err(view! { <ErrorPage lang=lang error=e/> }.into_any());
+    }
+    app_state().map_err(|e| view! { <ErrorPage lang=lang error=e/> }.into_any())
+}
+
+#[component]
+fn PendingCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
+    let id = request.id;
+    let reason_id = format!("reason-{id}");
+    let reason_error = sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&reason_id));
+    let asked = asked_text(&request.asked, &sites, lang);
+    let now = format!("{} — {}", request.rights.describe(lang), sites_text(&request.scope, &sites, lang));
+    let changed = asked != now;
+    view! {
+        <article class="card" aria-label=request.name()>
+            <h3>{request.name()}</h3>
+            <p class="meta">{request.profile.label(lang)}" · "{request.structure_name.clone()}" · "{lang.t("demande du ", "asked on ")}{day(request.created_at, lang)}</p>
+            <p><strong>{lang.t("Demandé : ", "Asked: ")}</strong>{asked}</p>
+            {request.approved_by_name.clone().map(|by| view! {
+                <p class=if changed { "notice notice-warn" } else { "" }>
+                    <strong>{if changed { lang.t("Modifié et approuvé par ", "Changed and approved by ") } else { lang.t("Approuvé tel quel par ", "Approved as asked by ") }}{by}" : "</strong>{now.clone()}
+                </p>
+            })}
+            <p><a href=format!("/support/demandes/{id}")>{lang.t("Historique de la demande", "Request history")}</a></p>
+            <div class="actions">
+                <PlainForm fn_path={<ValidateRequest as ServerFn>::PATH} page="/support/demandes">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit">{lang.t("Valider", "Validate")}</button>
+                </PlainForm>
+            </div>
+            <PlainForm fn_path={<SupportRefuseRequest as ServerFn>::PATH} page="/support/demandes">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <div class="field">
+                    <label for=reason_id.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label>
+                    <textarea id=reason_id.clone() name="reason" required=true maxlength="1000"></textarea>
+                    <p class="field-error">{reason_error}</p>
+                </div>
+                <button type="submit" class="button-danger">{lang.t("Refuser", "Refuse")}</button>
+            </PlainForm>
+        </article>
+    }
+}
+
+/// `/support/demandes`
+#[component]
+pub fn SupportRequestsPage() -> impl IntoView {
+    let lang = request_context().lang;
+    let sub = first_submission(&[
+        <ValidateRequest as ServerFn>::PATH,
+        <SupportRefuseRequest as ServerFn>::PATH,
+        <ReissueAccessCode as ServerFn>::PATH,
+    ]);
+    Suspend::new(async move {
+        let state = match guard(lang).await {
+            Ok(s) => s,
+            Err(v) => return v,
+        };
+        let load = async {
+            let pending = requests::in_state(&state.db, RequestState::PendingSupport, None).await?;
+            let waiting = requests::in_state(&state.db, RequestState::PendingApprover, None).await?;
+            let validated = requests::in_state(&state.db, RequestState::Validated, None).await?;
+            let mut with_sites = Vec::new();
+            for r in pending {
+                let sites = crate::structures::service::sites(&state.db, r.structure_id).await?;
+                with_sites.push((r, sites));
+            }
+            Ok::<_, sqlx::Error>((with_sites, waiting, validated))
+        };
+        let Ok((pending, waiting, validated)) = load.await else {
+            return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
+        };
+        let count = pending.len();
+        view! {
+            <Title text=lang.t("Demandes à valider", "Requests to validate")/>
+            <h1>{lang.t("Demandes d'accès", "Access requests")}</h1>
+            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <section class="panel">
+                <h2>{match lang { Lang::Fr => format!("À valider ({count})"), Lang::En => format!("To validate ({count})") }}</h2>
+                {if count == 0 {
+                    view! { <p>{lang.t("Aucune demande n'attend de validation.", "No request awaits validation.")}</p> }.into_any()
+                } else {
+                    view! { <ul class="cards">{pending.into_iter().map(|(r, s)| view! { <PendingCard request=r sites=s lang=lang sub=sub.clone()/> }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+            <section class="panel">
+                <h2>{lang.t("Validées, en attente de première connexion", "Validated, awaiting first sign-in")}</h2>
+                {if validated.is_empty() { Some(view! { <p>{lang.t("Aucune.", "None.")}</p> }) } else { None }}
+                <ul class="cards">
+                    {validated.into_iter().map(|r| {
+                        let id = r.id;
+                        view! {
+                            <li class="card">
+                                <h3>{r.name()}</h3>
+                                <p class="meta">{r.structure_name.clone()}</p>
+                                <p><a href=format!("/support/demandes/{id}")>{lang.t("Historique de la demande", "Request history")}</a></p>
+                                <PlainForm fn_path={<ReissueAccessCode as ServerFn>::PATH} page="/support/demandes">
+                                    <input type="hidden" name="id" value=id.to_string()/>
+                                    <button type="submit" class="button-secondary">{lang.t("Renvoyer un code d'accès", "Send a new access code")}</button>
+                                </PlainForm>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section class="panel">
+                <h2>{lang.t("En attente de l'approbateur", "Waiting for the approver")}</h2>
+                <ul class="choices">
+                    {waiting.into_iter().map(|r| view! {
+                        <li><a href=format!("/support/demandes/{}", r.id)>{r.name()}</a>" — "{r.structure_name.clone()}" · "{day(r.created_at, lang)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// `/support/demandes/{id}`: the request and its history.
+#[component]
+pub fn SupportRequestPage() -> impl IntoView {
+    let lang = request_context().lang;
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    Suspend::new(async move {
+        let state = match guard(lang).await {
+            Ok(s) => s,
+            Err(v) => return v,
+        };
+        let Ok(Some(request)) = requests::find(&state.db, id).await else {
+            return view! { <crate::pages::errors::NotFound lang=lang/> }.into_any();
+        };
+        let history = crate::platform::audit::history(&state.db, "access_request", id).await.unwrap_or_default();
+        view! {
+            <Title text=lang.t("Historique de la demande", "Request history")/>
+            <h1>{request.name()}</h1>
+            <section class="panel">
+                <p class="meta">{request.profile.label(lang)}" · "{request.structure_name.clone()}" · "{request.email.clone()}" · "{request.phone.clone()}</p>
+                <p><strong>{lang.t("État : ", "State: ")}</strong>{request.state.label(lang)}</p>
+                {request.refusal_reason.clone().map(|r| view! { <p><strong>{lang.t("Motif du refus : ", "Reason for refusal: ")}</strong>{r}</p> })}
+            </section>
+            <section class="panel">
+                <h2>{lang.t("Historique", "History")}</h2>
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr><th>{lang.t("Date", "Date")}</th><th>{lang.t("Par", "By")}</th><th>{lang.t("Action", "Action")}</th><th>{lang.t("Détails", "Details")}</th></tr></thead>
+                        <tbody>
+                            {history.into_iter().map(|h| view! {
+                                <tr>
+                                    <td>{day(h.at, lang)}</td>
+                                    <td>{h.actor_name.unwrap_or_else(|| lang.t("le demandeur ou le système", "the requester or the system").into())}</td>
+                                    <td>{h.action}</td>
+                                    <td><code>{h.details}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+            <p><a href="/support/demandes">{lang.t("Retour aux demandes", "Back to the requests")}</a></p>
+        }
+        .into_any()
+    })
+}
+
+/// `/support/structures`
+#[component]
+pub fn SupportStructuresPage() -> impl IntoView {
+    let lang = request_context().lang;
+    Suspend::new(async move {
+        let state = match guard(lang).await {
+            Ok(s) => s,
+            Err(v) => return v,
+        };
+        let rows = sqlx::query(
+            "SELECT s.id, s.correspondent_code, s.name, \
+               (SELECT COUNT(*) FROM sites x WHERE x.structure_id = s.id) AS sites, \
+               (SELECT COUNT(*) FROM sites x WHERE x.structure_id = s.id AND x.migrated_at IS NOT NULL) AS migrated \
+             FROM structures s ORDER BY s.name",
+        )
+        .fetch_all(state.db.pool())
+        .await
+        .unwrap_or_default();
+        view! {
+            <Title text=lang.t("Structures", "Structures")/>
+            <h1>{lang.t("Structures", "Structures")}</h1>
+            <section class="panel">
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr><th>{lang.t("Code correspondant", "Correspondent code")}</th><th>{lang.t("Structure", "Structure")}</th><th>{lang.t("Sites migrés", "Migrated sites")}</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| {
+                                let id: i64 = r.try_get("id").unwrap_or_default();
+                                let code: String = r.try_get("correspondent_code").unwrap_or_default();
+                                let name: String = r.try_get("name").unwrap_or_default();
+                                let sites: i64 = r.try_get("sites").unwrap_or_default();
+                                let migrated: i64 = r.try_get("migrated").unwrap_or_default();
+                                view! { <tr><td><a href=format!("/support/structures/{id}")>{code}</a></td><td>{name}</td><td>{format!("{migrated} / {sites}")}</td></tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// `/support/structures/{id}`: sites (migration), approvers and delegations.
+#[component]
+pub fn SupportStructurePage() -> impl IntoView {
+    let lang = request_context().lang;
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let sub = first_submission(&[<DelegateApprover as ServerFn>::PATH, <RevokeDelegation as ServerFn>::PATH]);
+    Suspend::new(async move {
+        let state = match guard(lang).await {
+            Ok(s) => s,
+            Err(v) => return v,
+        };
+        let Ok(Some(structure)) = crate::structures::service::find(&state.db, id).await else {
+            return view! { <crate::pages::errors::NotFound lang=lang/> }.into_any();
+        };
+        let sites = sqlx::query("SELECT name, city, migrated_at FROM sites WHERE structure_id = $1 ORDER BY name")
+            .bind(id)
+            .fetch_all(state.db.pool())
+            .await
+            .unwrap_or_default();
+        let biologists: Vec<String> = crate::professional::service::members(&state.db, id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.profile == crate::domain::access_request::Profile::Biologist && m.status == "active")
+            .map(|m| m.name)
+            .collect();
+        let delegations = sqlx::query(
+            "SELECT d.id, u.first_name || ' ' || u.last_name AS name, d.granted_at FROM approver_delegations d JOIN users u ON u.id = d.user_id \
+             WHERE d.structure_id = $1 AND d.revoked_at IS NULL ORDER BY d.granted_at",
+        )
+        .bind(id)
+        .fetch_all(state.db.pool())
+        .await
+        .unwrap_or_default();
+        let approvers = crate::structures::service::approvers(&state.db, id).await.unwrap_or_default();
+        let candidates: Vec<crate::professional::service::Member> =
+            crate::professional::service::members(&state.db, id)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| m.status == "active" && !approvers.iter().any(|a| a.id == m.user_id))
+                .collect();
+        let page = format!("/support/structures/{id}");
+        view! {
+            <Title text=structure.name.clone()/>
+            <h1>{structure.name.clone()}" ("{structure.code.clone()}")"</h1>
+            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <section class="panel">
+                <h2>{lang.t("Sites", "Sites")}</h2>
+                <ul class="choices">
+                    {sites.into_iter().map(|s| {
+                        let name: String = s.try_get("name").unwrap_or_default();
+                        let city: String = s.try_get("city").unwrap_or_default();
+                        let migrated: Option<i64> = s.try_get("migrated_at").unwrap_or_default();
+                        view! {
+                            <li>{format!("{name} — {city} ")}
+                                {match migrated {
+                                    Some(at) => view! { <span class="tag tag-ok">{lang.t("Migré le ", "Migrated on ")}{day(at, lang)}</span> }.into_any(),
+                                    None => view! { <span class="tag tag-off">{lang.t("Pas encore migré", "Not migrated yet")}</span> }.into_any(),
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p class="hint">{lang.t(
+                    "Un site est migré dès qu'un premier compte professionnel y est activé : l'ancien serveur de résultats doit alors être coupé pour ce site.",
+                    "A site is migrated as soon as a first professional account is activated on it: the old results server must then be switched off for that site.",
+                )}</p>
+            </section>
+            <section class="panel">
+                <h2>{lang.t("Approbateurs", "Approvers")}</h2>
+                <p><strong>{lang.t("Biologistes : ", "Biologists: ")}</strong>{if biologists.is_empty() { lang.t("aucun inscrit", "none registered").to_string() } else { biologists.join(", ") }}</p>
+                <h3>{lang.t("Délégations", "Delegations")}</h3>
+                <ul class="cards">
+                    {delegations.into_iter().map(|d| {
+                        let did: i64 = d.try_get("id").unwrap_or_default();
+                        let name: String = d.try_get("name").unwrap_or_default();
+                        let at: i64 = d.try_get("granted_at").unwrap_or_default();
+                        let page = page.clone();
+                        view! {
+                            <li class="card">
+                                <p>{name}" · "{lang.t("depuis le ", "since ")}{day(at, lang)}</p>
+                                <PlainForm fn_path={<RevokeDelegation as ServerFn>::PATH} page=page>
+                                    <input type="hidden" name="delegation_id" value=did.to_string()/>
+                                    <button type="submit" class="button-danger">{lang.t("Retirer la délégation", "Withdraw the delegation")}</button>
+                                </PlainForm>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {if candidates.is_empty() {
+                    view! { <p class="muted">{lang.t("Aucun autre utilisateur actif de la structure ne peut être désigné.", "No other active user of the structure can be designated.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <PlainForm fn_path={<DelegateApprover as ServerFn>::PATH} page=page.clone()>
+                            <input type="hidden" name="structure_id" value=id.to_string()/>
+                            <div class="field">
+                                <label for="delegate">{lang.t("Désigner un approbateur", "Designate an approver")}</label>
+                                <select id="delegate" name="user_id">
+                                    {candidates.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button-secondary">{lang.t("Désigner", "Designate")}</button>
+                        </PlainForm>
+                    }.into_any()
+                }}
+            </section>
+        }
+        .into_any()
+    })
+}

@@ -18,6 +18,9 @@ pub enum AppError {
     /// The caller is signed in but lacks the right for this action.
     #[error("forbidden")]
     Forbidden,
+    /// The back-office needs a second factor the caller has not enrolled yet.
+    #[error("second factor required")]
+    SecondFactorRequired,
     /// Too many requests are being processed; try again in a moment (HTTP 503).
     #[error("overloaded")]
     Overloaded,
@@ -48,6 +51,12 @@ impl AppError {
                     "You do not have the rights needed for this action.",
                 )
                 .into(),
+            AppError::SecondFactorRequired => lang
+                .t(
+                    "Le back-office exige l'authentification à deux facteurs : configurez-la d'abord (deux minutes suffisent).",
+                    "The back-office requires two-factor authentication: set it up first (it takes two minutes).",
+                )
+                .into(),
             AppError::Overloaded => lang
                 .t(
                     "Le service est très sollicité : réessayez dans quelques secondes.",
@@ -71,7 +80,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::SignInRequired => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::SecondFactorRequired => 403,
             AppError::Overloaded => 503,
             AppError::RateLimited(_) => 429,
             AppError::Internal => 500,

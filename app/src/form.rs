@@ -92,6 +92,9 @@ pub struct Outcome {
     pub notice: Option<(NoticeKind, String)>,
     /// A way forward: (path, label).
     pub follow_up: Option<(String, String)>,
+    /// Items shown once under the notice (e.g. recovery codes).
+    #[serde(default)]
+    pub items: Vec<String>,
 }
 
 impl Outcome {
@@ -112,13 +115,13 @@ impl Outcome {
                 )
                 .into(),
             )),
-            follow_up: None,
+            ..Outcome::default()
         }
     }
 
     /// A message above the form.
     pub fn notice(kind: NoticeKind, message: impl Into<String>) -> Self {
-        Outcome { field_errors: Vec::new(), notice: Some((kind, message.into())), follow_up: None }
+        Outcome { notice: Some((kind, message.into())), ..Outcome::default() }
     }
 
     /// Adds a way forward.
@@ -142,6 +145,10 @@ impl Outcome {
         let out = Outcome::notice(NoticeKind::Error, error.message(lang));
         match error {
             AppError::SignInRequired => out.with_follow_up("/connexion", lang.t("Se connecter", "Sign in")),
+            AppError::SecondFactorRequired => out.with_follow_up(
+                "/mon-compte/securite",
+                lang.t("Configurer l'authentification à deux facteurs", "Set up two-factor authentication"),
+            ),
             _ => out,
         }
     }

@@ -11,6 +11,7 @@
 pub mod access_request;
 pub mod accounts;
 pub mod activation;
+pub mod admin;
 pub mod approval;
 pub mod domain;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod form;
 pub mod i18n;
 pub mod invitations;
 pub mod professional;
+pub mod second_factor;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

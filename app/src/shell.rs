@@ -73,8 +73,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/premiere-connexion") view=crate::first_login::pages::FirstLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitation") view=crate::invitations::pages::InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/bienvenue") view=crate::invitations::pages::WelcomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/securite") view=crate::second_factor::pages::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/connexion/code") view=crate::second_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/resultats") view=crate::professional::pages::ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/factures") view=crate::professional::pages::InvoicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/utilisateurs") view=crate::admin::pages::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/utilisateurs/nouveau") view=crate::admin::pages::NewUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/utilisateurs/:id") view=crate::admin::pages::UserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirmer-email") view=crate::admin::pages::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/demandes") view=crate::support::pages::SupportRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/demandes/:id") view=crate::support::pages::SupportRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures") view=crate::support::pages::SupportStructuresPage ssr=SsrMode::Async/>

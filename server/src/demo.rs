@@ -10,6 +10,10 @@ use sqlx::Row;
 /// Password of every demo account (development only).
 pub const DEMO_PASSWORD: &str = "Demo-Sesame-2026!";
 
+/// Authenticator key of the demo support agent (the back-office requires a second factor):
+/// add it to an authenticator app, or compute codes from it in browser tests.
+pub const DEMO_TOTP_SECRET: &str = "KRSXG5CTMVZWC3LFMRSW233NN5XGK3TP";
+
 /// What the demo data set contains, to print.
 #[derive(Debug, Default)]
 pub struct DemoSummary {
@@ -38,6 +42,7 @@ impl DemoSummary {
                 println!("   {who:<34} {birth}  {code}");
             }
         }
+        println!("   Authenticator key of the support agent (second factor): {DEMO_TOTP_SECRET}");
         for note in &self.notes {
             println!("   {note}");
         }
@@ -74,6 +79,15 @@ pub fn accounts() -> Vec<DemoAccount> {
             first_name: "Marie",
             is_admin: false,
             birth_date: Some("1985-03-14"),
+        },
+        DemoAccount {
+            role: "Support agent, administrator",
+            email: "support@demo.sesame.test",
+            kind: "support",
+            last_name: "Support",
+            first_name: "Sam",
+            is_admin: true,
+            birth_date: None,
         },
         DemoAccount {
             role: "Biologist, approver of 86BV01",
@@ -256,6 +270,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("UPDATE users SET last_name_key = $1, first_name_key = $2 WHERE email_key = $3")
+            .bind(sesame_app::domain::names::fold(a.last_name))
+            .bind(sesame_app::domain::names::fold(a.first_name))
+            .bind(a.email.to_lowercase())
+            .execute(&mut *tx)
+            .await?;
     }
     for r in records_list() {
         let record = NewRecord::parse(r.reference, r.last_name, r.birth_name, r.first_names, r.birth_date, r.sex, "")
@@ -316,6 +336,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
                 .await?;
         }
     }
+    // The support agent has a second factor (the back-office requires one).
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2 WHERE email_key = 'support@demo.sesame.test'")
+        .bind(sesame_app::platform::secretbox::seal(&state.settings.secret_key, DEMO_TOTP_SECRET.as_bytes()))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     // Jeanne Lefort is the biologist (and so an approver) of the first structure.
     sqlx::query(
         "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \

@@ -26,11 +26,19 @@ pub struct Overrides {
     pub hasher: Option<Arc<PasswordHasher>>,
     /// Whether to run the background workers.
     pub workers: bool,
+    /// How often the invitation scheduler runs.
+    pub scheduler_every: Duration,
 }
 
 impl Default for Overrides {
     fn default() -> Self {
-        Overrides { clock: Arc::new(SystemClock), mail: None, hasher: None, workers: true }
+        Overrides {
+            clock: Arc::new(SystemClock),
+            mail: None,
+            hasher: None,
+            workers: true,
+            scheduler_every: Duration::from_secs(60),
+        }
     }
 }
 

@@ -129,7 +129,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
             return Ok(Outcome {
                 field_errors: vec![("correspondent_code".into(), message.clone())],
                 notice: Some((NoticeKind::Warn, message)),
-                follow_up: None,
+                ..Outcome::default()
             });
         }
         if profile == Some(Profile::Collaborator) && rights.any() {
@@ -201,7 +201,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
                 NoticeKind::Error,
                 lang.t("Cette adresse e-mail est déjà utilisée.", "This e-mail address is already used.").into(),
             )),
-            follow_up: None,
+            ..Outcome::default()
         }
         .with_follow_up("/connexion", lang.t("Se connecter", "Sign in"))
     };

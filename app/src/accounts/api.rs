@@ -63,13 +63,17 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     match flows::check_credentials(&state, &ctx, &email, password).await? {
         SignInResult::Refused(outcome) => Ok(outcome),
         SignInResult::Success(user_id, kind) => {
-            flows::open_session(&state, user_id).await?;
+            let stage = flows::open_session(&state, user_id).await?;
             let target = next
                 .as_deref()
                 .filter(|n| !n.is_empty())
                 .map(crate::language::safe_local_path)
                 .unwrap_or_else(|| flows::home_of(kind));
-            leptos_axum::redirect(target);
+            if stage == crate::platform::session::Stage::SecondFactor {
+                leptos_axum::redirect(&format!("/connexion/code?suite={}", crate::pages::url_encode(target)));
+            } else {
+                leptos_axum::redirect(target);
+            }
             Ok(Outcome::ok())
         }
     }

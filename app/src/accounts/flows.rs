@@ -234,7 +234,7 @@ pub fn link_problem(state: TokenState, purpose: TokenPurpose, lang: Lang) -> Out
     let (again_path, again_label) = match purpose {
         TokenPurpose::ResetPassword => ("/mot-de-passe-oublie", lang.t("Recevoir un nouveau lien", "Get a new link")),
         TokenPurpose::VerifyEmail => ("/inscription/envoyee", lang.t("Recevoir un nouveau lien", "Get a new link")),
-        TokenPurpose::Invitation => ("/connexion", lang.t("Se connecter", "Sign in")),
+        TokenPurpose::Invitation | TokenPurpose::ChangeEmail => ("/connexion", lang.t("Se connecter", "Sign in")),
     };
     let message = match state {
         TokenState::Expired => lang.t(
@@ -404,12 +404,26 @@ fn locked(lang: Lang) -> Outcome {
     .with_follow_up("/mot-de-passe-oublie", lang.t("Choisir un nouveau mot de passe", "Choose a new password"))
 }
 
-/// Opens a session: stores it and sets the cookie on the response.
-pub async fn open_session(state: &AppState, user_id: i64) -> AppResult<()> {
+/// Opens a session: stores it and sets the cookie on the response. Accounts with a second
+/// factor first get a session that only allows giving it.
+pub async fn open_session(state: &AppState, user_id: i64) -> AppResult<session::Stage> {
     let now = state.now();
+    let totp: Option<i64> = sqlx::query_scalar("SELECT totp_enabled_at FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(state.db.pool())
+        .await
+        .map_err(internal("second factor"))?;
+    let stage = if totp.is_some() { session::Stage::SecondFactor } else { session::Stage::Full };
+    open_session_at(state, user_id, stage, now).await?;
+    Ok(stage)
+}
+
+/// Opens a session at a given stage.
+pub async fn open_session_at(state: &AppState, user_id: i64, stage: session::Stage, now: i64) -> AppResult<()> {
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let token = session::create(&mut tx, user_id, now).await.map_err(internal("session"))?;
-    audit::record(&mut tx, now, AuditEntry::new(Some(user_id), "account.signed_in", "user", Some(user_id)))
+    let token = session::create(&mut tx, user_id, now, stage).await.map_err(internal("session"))?;
+    let action = if stage == session::Stage::Full { "account.signed_in" } else { "account.password_checked" };
+    audit::record(&mut tx, now, AuditEntry::new(Some(user_id), action, "user", Some(user_id)))
         .await
         .map_err(internal("audit"))?;
     tx.commit().await.map_err(internal("commit"))?;
@@ -535,10 +549,10 @@ pub async fn reset_password(
     state.wake_mailer();
     let refreshed = service::find_by_id(&state.db, user.id).await.map_err(internal("find user"))?;
     match refreshed {
-        Some(u) if matches!(u.status, AccountStatus::Active) => {
-            open_session(state, u.id).await?;
-            leptos_axum::redirect(&format!("{}?mot-de-passe=1", home_of(u.kind)));
-        }
+        Some(u) if matches!(u.status, AccountStatus::Active) => match open_session(state, u.id).await? {
+            session::Stage::Full => leptos_axum::redirect(&format!("{}?mot-de-passe=1", home_of(u.kind))),
+            session::Stage::SecondFactor => leptos_axum::redirect("/connexion/code"),
+        },
         _ => leptos_axum::redirect("/connexion?mot-de-passe=1"),
     }
     Ok(Outcome::ok())

@@ -15,6 +15,8 @@ pub enum TokenPurpose {
     ResetPassword,
     /// Accepting an invitation created by support (14 days).
     Invitation,
+    /// Confirming a new address set by support (24 h).
+    ChangeEmail,
 }
 
 impl TokenPurpose {
@@ -24,13 +26,14 @@ impl TokenPurpose {
             TokenPurpose::VerifyEmail => "verify_email",
             TokenPurpose::ResetPassword => "reset_password",
             TokenPurpose::Invitation => "invitation",
+            TokenPurpose::ChangeEmail => "change_email",
         }
     }
 
     /// Lifetime in milliseconds.
     pub fn ttl(self) -> i64 {
         match self {
-            TokenPurpose::VerifyEmail => DAY,
+            TokenPurpose::VerifyEmail | TokenPurpose::ChangeEmail => DAY,
             TokenPurpose::ResetPassword => HOUR,
             TokenPurpose::Invitation => 14 * DAY,
         }
@@ -124,6 +127,12 @@ pub struct NewPatient<'a> {
 /// Inserts a patient account (unverified). Fails with a unique violation when the address
 /// is taken, whatever its case: the database enforces it.
 pub async fn insert_patient(tx: &mut Tx, p: &NewPatient<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let id = insert_patient_row(tx, p, now).await?;
+    set_name_keys(tx, id, p.last_name, p.first_name).await?;
+    Ok(id)
+}
+
+async fn insert_patient_row(tx: &mut Tx, p: &NewPatient<'_>, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, birth_date, lang, terms_accepted_at, created_at, updated_at) \
          VALUES ($1, $2, $3, 'patient', 'unverified', $4, $5, $6, $7, $8, $8, $8) RETURNING id",
@@ -250,6 +259,17 @@ pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str, now: i64) -> Re
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Stores the folded names (lower case, no accents) the admin list searches and sorts by.
+pub async fn set_name_keys(tx: &mut Tx, user_id: i64, last_name: &str, first_name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_name_key = $1, first_name_key = $2 WHERE id = $3")
+        .bind(crate::domain::names::fold(last_name))
+        .bind(crate::domain::names::fold(first_name))
         .bind(user_id)
         .execute(&mut **tx)
         .await

@@ -94,7 +94,7 @@ fn not_found(lang: Lang) -> Outcome {
             )
             .into(),
         )),
-        follow_up: None,
+        ..Outcome::default()
     }
 }
 

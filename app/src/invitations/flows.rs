@@ -53,6 +53,12 @@ pub async fn invite(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    crate::accounts::service::set_name_keys(tx, id, who.last_name, who.first_name).await?;
+    sqlx::query("UPDATE users SET invited_at = $1, invitation_reminders = 0 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     let link = send_invitation(state, tx, id, who.email.as_str(), who.first_name, who.lang, 0).await?;
     audit::record(tx, now, AuditEntry::new(actor, "invitation.sent", "user", Some(id))).await?;
     Ok((id, link))

@@ -8,4 +8,6 @@ pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod flows;
 #[cfg(feature = "ssr")]
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
 pub mod pages;

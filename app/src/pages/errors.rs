@@ -48,6 +48,7 @@ pub fn ErrorPage(
         _ => lang.t("Une erreur est survenue", "Something went wrong"),
     };
     let sign_in = matches!(error, crate::error::AppError::SignInRequired);
+    let second_factor = matches!(error, crate::error::AppError::SecondFactorRequired);
     let path = crate::platform::request_context().path;
     view! {
         <Title text=title/>
@@ -57,6 +58,9 @@ pub fn ErrorPage(
             <ul class="choices">
                 {sign_in.then(|| view! {
                     <li><a href=format!("/connexion?suite={}", crate::pages::url_encode(&path))>{lang.t("Se connecter", "Sign in")}</a></li>
+                })}
+                {second_factor.then(|| view! {
+                    <li><a href="/mon-compte/securite">{lang.t("Configurer l'authentification à deux facteurs", "Set up two-factor authentication")}</a></li>
                 })}
                 <li><a href="/">{lang.t("Revenir à l'accueil", "Back to the home page")}</a></li>
             </ul>

@@ -13,6 +13,8 @@ pub struct RequestContext {
     pub user: Option<CurrentUser>,
     /// The hash of the session token presented, if any (to revoke it at sign-out).
     pub session_hash: Option<String>,
+    /// A user whose password was checked and who still has to give their second factor.
+    pub second_factor_pending: Option<i64>,
     /// A keyed hash of the client's address, for rate limits (never the address itself).
     pub client_key: String,
     /// The CSP nonce of this response.

@@ -11,8 +11,10 @@ pub mod db;
 pub mod mail;
 pub mod passwords;
 pub mod rate_limit;
+pub mod secretbox;
 pub mod session;
 pub mod state;
+pub mod totp;
 
 pub use context::{RequestContext, request_context};
 pub use state::{AppState, Settings, app_state};

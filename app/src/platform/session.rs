@@ -32,6 +32,8 @@ pub struct CurrentUser {
     pub last_name: String,
     /// Administrator of the back-office.
     pub is_admin: bool,
+    /// Whether a second factor (authenticator app) is enrolled.
+    pub totp_enabled: bool,
 }
 
 impl std::fmt::Debug for CurrentUser {
@@ -80,29 +82,64 @@ pub fn find_cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
+/// How far a session got: signed in, or still waiting for the second factor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Fully signed in.
+    Full,
+    /// Password checked; the second factor is still to be given.
+    SecondFactor,
+}
+
+impl Stage {
+    /// Stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stage::Full => "full",
+            Stage::SecondFactor => "second_factor",
+        }
+    }
+}
+
+/// A session waiting for the second factor lives this long.
+pub const SECOND_FACTOR_TIMEOUT: i64 = 10 * MINUTE;
+
 /// Opens a new session for a user inside the caller's transaction; returns the token for
 /// the cookie.
-pub async fn create(tx: &mut Tx, user_id: i64, now: i64) -> Result<String, sqlx::Error> {
+pub async fn create(tx: &mut Tx, user_id: i64, now: i64, stage: Stage) -> Result<String, sqlx::Error> {
     let token = random_token();
+    let lifetime = if stage == Stage::Full { ABSOLUTE_TIMEOUT } else { SECOND_FACTOR_TIMEOUT };
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, stage) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
     )
     .bind(sha256_hex(&token))
     .bind(user_id)
     .bind(now)
-    .bind(now + ABSOLUTE_TIMEOUT)
+    .bind(now + lifetime)
+    .bind(stage.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(token)
 }
 
+/// A valid session.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    /// Its user.
+    pub user: CurrentUser,
+    /// The hash of its token.
+    pub hash: String,
+    /// How far it got.
+    pub stage: Stage,
+}
+
 /// Resolves a session token to its user, if the session is valid and the account is not
 /// deactivated; refreshes the idle timer.
-pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<(CurrentUser, String)>, sqlx::Error> {
+pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionInfo>, sqlx::Error> {
     let hash = sha256_hex(token);
     let row = sqlx::query(
-        "SELECT s.last_seen_at, u.id, u.kind, u.status, u.first_name, u.last_name, u.is_admin \
+        "SELECT s.last_seen_at, s.stage, u.id, u.kind, u.status, u.first_name, u.last_name, u.is_admin, u.totp_enabled_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
@@ -133,8 +170,10 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<(CurrentUse
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        totp_enabled: row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some(),
     };
-    Ok(Some((user, hash)))
+    let stage = if row.try_get::<String, _>("stage")? == "full" { Stage::Full } else { Stage::SecondFactor };
+    Ok(Some(SessionInfo { user, hash, stage }))
 }
 
 /// Ends one session (sign-out).

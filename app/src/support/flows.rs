@@ -21,6 +21,9 @@ pub fn require_support(ctx: &RequestContext) -> AppResult<CurrentUser> {
     if user.kind != UserKind::Support || user.status != AccountStatus::Active {
         return Err(AppError::Forbidden);
     }
+    if !user.totp_enabled {
+        return Err(AppError::SecondFactorRequired);
+    }
     Ok(user)
 }
 
@@ -85,6 +88,9 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
         }
         Err(e) => return Err(internal("create account")(e)),
     };
+    crate::accounts::service::set_name_keys(&mut tx, user_id, &request.last_name, &request.first_name)
+        .await
+        .map_err(internal("name keys"))?;
     let access = ProAccess {
         user_id,
         structure_id: request.structure_id,

@@ -99,6 +99,7 @@ fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> impl Into
             UserKind::Support => view! {
                 <a href="/support/demandes">{lang.t("Demandes", "Requests")}</a>
                 <a href="/support/structures">{lang.t("Structures", "Structures")}</a>
+                <a href="/admin/utilisateurs">{lang.t("Utilisateurs", "Users")}</a>
             }
             .into_any(),
             UserKind::Patient => ().into_any(),

@@ -49,11 +49,15 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     let lang = session::find_cookie(&cookies, Lang::COOKIE).map(Lang::from_code).unwrap_or_default();
     let mut user = None;
     let mut session_hash = None;
+    let mut second_factor_pending = None;
     if let Some(token) = session::find_cookie(&cookies, session::cookie_name(state.settings.secure_cookies)) {
         match session::lookup(&state.db, token, state.now()).await {
-            Ok(Some((u, hash))) => {
-                user = Some(u);
-                session_hash = Some(hash);
+            Ok(Some(info)) => {
+                match info.stage {
+                    session::Stage::Full => user = Some(info.user),
+                    session::Stage::SecondFactor => second_factor_pending = Some(info.user.id),
+                }
+                session_hash = Some(info.hash);
             }
             Ok(None) => {}
             Err(e) => tracing::error!(error = %e, "session lookup failed; treating the request as anonymous"),
@@ -71,6 +75,14 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     if must_accept_terms && req.method() == axum::http::Method::GET && !allowed_before_terms(&path_only(&full_path)) {
         return axum::response::Redirect::to("/bienvenue").into_response();
     }
-    req.extensions_mut().insert(RequestContext { lang, user, session_hash, client_key, nonce, path: full_path });
+    req.extensions_mut().insert(RequestContext {
+        lang,
+        user,
+        session_hash,
+        second_factor_pending,
+        client_key,
+        nonce,
+        path: full_path,
+    });
     next.run(req).await
 }

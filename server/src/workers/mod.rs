@@ -1,4 +1,5 @@
-//! Background work: e-mail delivery and periodic housekeeping.
+//! Background work: e-mail delivery, the invitation lifecycle and periodic housekeeping.
 
 pub mod housekeeping;
+pub mod invitations;
 pub mod mail;

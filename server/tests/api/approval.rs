@@ -9,7 +9,7 @@ use sqlx::Row;
 pub async fn account(app: &TestApp, email: &str, kind: &str, first: &str, last: &str) -> i64 {
     let hash = app.state().hasher.hash(PASSWORD.to_string()).await.unwrap();
     let now = app.state().now();
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, terms_accepted_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 'active', $5, $6, 'fr', $7, $7, $7) RETURNING id",
     )
@@ -22,7 +22,37 @@ pub async fn account(app: &TestApp, email: &str, kind: &str, first: &str, last: 
     .bind(now)
     .fetch_one(app.db.pool())
     .await
-    .unwrap()
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    sesame_app::accounts::service::set_name_keys(&mut tx, id, last, first).await.unwrap();
+    tx.commit().await.unwrap();
+    if kind == "support" {
+        enrol(app, id).await;
+    }
+    id
+}
+
+/// The test accounts' authenticator secret (base32).
+pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// Enrols the test authenticator secret for an account.
+pub async fn enrol(app: &TestApp, user_id: i64) {
+    let sealed = sesame_app::platform::secretbox::seal(&app.state().settings.secret_key, TOTP_SECRET.as_bytes());
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2 WHERE id = $3")
+        .bind(sealed)
+        .bind(app.state().now())
+        .bind(user_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+/// The current code of the test authenticator, after moving the clock to a fresh step.
+pub fn totp_now(app: &TestApp) -> String {
+    app.clock.advance(31_000);
+    let secret = sesame_app::platform::totp::base32_decode(TOTP_SECRET).unwrap();
+    let step = sesame_app::platform::totp::step_of((app.state().now() / 1000) as u64);
+    format!("{:06}", sesame_app::platform::totp::hotp(&secret, step, 6))
 }
 
 /// Gives the test password to an existing account.
@@ -42,6 +72,11 @@ pub async fn browser_as(app: &TestApp, email: &str) -> reqwest::Client {
     let r =
         submit_with(&c, &app.base, "/connexion", "/api/connexion", &[("email", email), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), 303, "sign-in of {email}");
+    if location(&r).starts_with("/connexion/code") {
+        let code = totp_now(app);
+        let r = submit_with(&c, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &code)]).await;
+        assert_eq!(r.status(), 303, "second factor of {email}");
+    }
     c
 }
 
@@ -636,5 +671,27 @@ async fn an_invited_support_agent_chooses_a_password_then_accepts_the_terms() {
     assert_eq!(location(&r), "/bienvenue");
     let r = submit_with(&agent, &app.base, "/bienvenue", "/api/bienvenue", &[("terms", "on")]).await;
     assert_eq!(location(&r), "/support/demandes");
+    // The back-office wants a second factor first, and says where to set it up.
+    let r = agent.get(app.url("/support/demandes")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("/mon-compte/securite"));
+    let r = submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-commencer", &[]).await;
+    assert_eq!(location(&r), "/mon-compte/securite");
+    let html = agent.get(app.url("/mon-compte/securite")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<svg"), "a QR code");
+    let secret = html.split("data-secret=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let bytes = sesame_app::platform::totp::base32_decode(&secret).unwrap();
+    let wrong =
+        submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-activer", &[("code", "000000")])
+            .await;
+    assert!(wrong.text().await.unwrap().contains("ne correspond pas"));
+    let step = sesame_app::platform::totp::step_of((app.state().now() / 1000) as u64);
+    let code = format!("{:06}", sesame_app::platform::totp::hotp(&bytes, step, 6));
+    let r =
+        submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-activer", &[("code", &code)]).await;
+    let html = r.text().await.unwrap();
+    let codes =
+        html.split("class=\"recovery-codes\"").nth(1).unwrap().split("</ul>").next().unwrap().matches("<li>").count();
+    assert_eq!(codes, 10, "ten recovery codes, shown once");
     assert_eq!(agent.get(app.url("/support/demandes")).send().await.unwrap().status(), 200);
 }

@@ -163,6 +163,7 @@ impl TestApp {
                 options.hasher.unwrap_or_else(|| Arc::new(PasswordHasher::new(2, 32, Duration::from_secs(30)))),
             ),
             workers: options.workers,
+            scheduler_every: Duration::from_secs(3600),
         };
         let running = startup::spawn_on(listener, &config, db.clone(), overrides).await.expect("start the app");
         TestApp { client: browser(&base), base, smtp, clock, running: Some(running), config, db, _database: database }

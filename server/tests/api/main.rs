@@ -9,6 +9,7 @@ mod helpers;
 mod access_requests;
 mod accounts;
 mod activation;
+mod admin;
 mod approval;
 mod foundation;
 mod mail;

@@ -1,0 +1,406 @@
+//! `sesame-bench`: benchmarks that print numbers (they assert nothing).
+//!
+//! - `sesame-bench sign-in [--seconds 15] [--clients 16]`: the machine's raw argon2id verify
+//!   rate (one verify per core, in parallel), then sign-in throughput and latency through the
+//!   real HTTP stack, then an overload burst (how fast the excess is answered 503, and the
+//!   process's peak memory).
+//! - `sesame-bench users-list [--accounts 100000] [--runs 20]`: fills a database with that many
+//!   accounts and times the admin list page per filter.
+//!
+//! Both start Sésame on a throw-away SQLite database, or on `SESAME_BENCH_DATABASE_URL`
+//! (a PostgreSQL database to fill).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use sesame_app::platform::clock::SystemClock;
+use sesame_app::platform::passwords::PasswordHasher;
+use sesame_server::config::{Config, Mode};
+use sesame_server::startup::{self, Overrides};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "Bench-Sesame-2026!";
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<f64>().unwrap_or(0.0))
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+struct Bench {
+    running: sesame_server::startup::Running,
+    base: String,
+    _dir: Option<PathBuf>,
+}
+
+async fn start(hasher: Option<Arc<PasswordHasher>>) -> anyhow::Result<Bench> {
+    let (url, dir) = match std::env::var("SESAME_BENCH_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => (u, None),
+        _ => {
+            let dir = std::env::temp_dir().join(format!("sesame-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            (format!("sqlite://{}/bench.db?mode=rwc", dir.display()), Some(dir))
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}");
+    let config = Config {
+        mode: Mode::Development,
+        database_url: url,
+        database_max_connections: 16,
+        bind: addr,
+        public_url: base.clone(),
+        smtp_url: None,
+        mail_from: "Sésame <bench@sesame.test>".into(),
+        mail_dir: std::env::temp_dir().join("sesame-bench-mail"),
+        secret_key: "bench-secret-key-0123456789abcdef-0123456789".into(),
+        site_root: PathBuf::from("target/site"),
+        trust_proxy: false,
+        log_json: false,
+    };
+    let db = startup::open_database(&config).await?;
+    let overrides = Overrides {
+        clock: Arc::new(SystemClock),
+        mail: None,
+        hasher,
+        workers: false,
+        scheduler_every: Duration::from_secs(3600),
+    };
+    let running = startup::spawn_on(listener, &config, db, overrides).await?;
+    Ok(Bench { running, base, _dir: dir })
+}
+
+fn client(base: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("origin", reqwest::header::HeaderValue::from_str(base).expect("origin"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+async fn insert_users(bench: &Bench, emails: &[String], hash: &str, kind: &str) -> anyhow::Result<()> {
+    let state = &bench.running.state;
+    let now = state.now();
+    for chunk in emails.chunks(200) {
+        let mut tx = state.db.begin().await?;
+        for e in chunk {
+            sqlx::query(
+                "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, terms_accepted_at, email_verified_at, created_at, updated_at) \
+                 VALUES ($1, $1, $2, $3, 'active', 'Banc', 'Essai', 'fr', $4, $4, $4, $4)",
+            )
+            .bind(e)
+            .bind(hash)
+            .bind(kind)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+async fn sign_in_bench() -> anyhow::Result<()> {
+    let seconds = arg("--seconds", 15);
+    let clients = arg("--clients", 16) as usize;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    println!("== Sign-in benchmark ({cores} cores)");
+
+    // 1. Raw argon2id verify rate: one thread per core, no HTTP, no database.
+    let argon = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        sesame_app::platform::passwords::params(),
+    );
+    let hash = argon
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut rand::rngs::OsRng))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..cores)
+        .map(|_| {
+            let (hash, done, stop) = (hash.clone(), done.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let argon = argon2::Argon2::new(
+                    argon2::Algorithm::Argon2id,
+                    argon2::Version::V0x13,
+                    sesame_app::platform::passwords::params(),
+                );
+                let parsed = PasswordHash::new(&hash).expect("hash");
+                while !stop.load(Ordering::Relaxed) {
+                    let _ = argon.verify_password(PASSWORD.as_bytes(), &parsed);
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(seconds.min(10)));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        let _ = t.join();
+    }
+    let raw = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    println!("raw argon2id verify (m=19 MiB, t=2, p=1), {cores} threads: {raw:.1} verifies/s");
+
+    // 2. Sign-in through the real server: form post, database, session, cookie.
+    let bench = start(None).await?;
+    let emails: Vec<String> = (0..clients * 4).map(|i| format!("bench{i}@sesame.test")).collect();
+    insert_users(&bench, &emails, &hash, "patient").await?;
+    let latencies = Arc::new(tokio::sync::Mutex::new(Vec::new()));
+    let (ok, overloaded, other) =
+        (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (base, emails, latencies, ok, overloaded, other) =
+            (bench.base.clone(), emails.clone(), latencies.clone(), ok.clone(), overloaded.clone(), other.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut i = c;
+            while Instant::now() < deadline {
+                let http = client(&base);
+                let email = &emails[i % emails.len()];
+                i += clients;
+                let t = Instant::now();
+                let r = http
+                    .post(format!("{base}/api/connexion"))
+                    .header("accept", "application/json")
+                    .form(&[("email", email.as_str()), ("password", PASSWORD)])
+                    .send()
+                    .await;
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                match r.map(|r| r.status().as_u16()) {
+                    Ok(200) => {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                        latencies.lock().await.push(ms);
+                    }
+                    Ok(503) => {
+                        overloaded.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {
+                        other.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut l = latencies.lock().await.clone();
+    l.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let rate = ok.load(Ordering::Relaxed) as f64 / elapsed;
+    println!(
+        "sign-in over HTTP, {clients} clients, {seconds} s: {rate:.1} sign-ins/s ({:.0} % of raw), p50 {:.0} ms, p99 {:.0} ms, 503: {}, other: {}",
+        rate / raw * 100.0,
+        percentile(&l, 0.5),
+        percentile(&l, 0.99),
+        overloaded.load(Ordering::Relaxed),
+        other.load(Ordering::Relaxed)
+    );
+    bench.running.shutdown().await;
+
+    // 3. Overload: a burst far above capacity is answered 503 quickly, memory stays bounded.
+    let bench = start(Some(Arc::new(PasswordHasher::new(cores, cores * 4, Duration::from_secs(2))))).await?;
+    insert_users(&bench, &emails, &hash, "patient").await?;
+    let burst = 400;
+    let mut tasks = Vec::new();
+    for i in 0..burst {
+        let (base, email) = (bench.base.clone(), emails[i % emails.len()].clone());
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let r = client(&base)
+                .post(format!("{base}/api/connexion"))
+                .header("accept", "application/json")
+                .form(&[("email", email.as_str()), ("password", PASSWORD)])
+                .send()
+                .await;
+            (r.map(|r| r.status().as_u16()).unwrap_or(0), t.elapsed().as_secs_f64() * 1000.0)
+        }));
+    }
+    let mut refused = Vec::new();
+    let mut served = 0;
+    for t in tasks {
+        if let Ok((status, ms)) = t.await {
+            if status == 503 {
+                refused.push(ms);
+            } else if status == 200 {
+                served += 1;
+            }
+        }
+    }
+    refused.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    println!(
+        "overload burst of {burst} at once: {served} served, {} answered 503 (p50 {:.0} ms, p99 {:.0} ms); peak memory of this process (server + clients): {:.0} MiB",
+        refused.len(),
+        percentile(&refused, 0.5),
+        percentile(&refused, 0.99),
+        peak_rss_mb()
+    );
+    bench.running.shutdown().await;
+    Ok(())
+}
+
+async fn users_list_bench() -> anyhow::Result<()> {
+    let accounts = arg("--accounts", 100_000) as usize;
+    let runs = arg("--runs", 20) as usize;
+    println!("== Admin list benchmark ({accounts} accounts, {runs} runs per filter)");
+    let bench = start(None).await?;
+    let state = bench.running.state.clone();
+    let now = state.now();
+    let started = Instant::now();
+    // Reference data and the accounts, in batches of multi-row inserts.
+    let lines = "correspondent_code,structure_name,site_name,city,postcode,departement\n86BV01,Laboratoire BioVienne,Poitiers,Poitiers,86000,86\n17ATL3,Laboratoire Atlantique,La Rochelle,La Rochelle,17000,17\n";
+    sesame_app::structures::import::store_structures(
+        &state.db,
+        &sesame_app::structures::import::parse_structures(lines).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        now,
+    )
+    .await?;
+    const LAST: [&str; 20] = [
+        "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
+        "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+    ];
+    const FIRST: [&str; 12] =
+        ["Marie", "Jean", "Hélène", "Pierre", "Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Emma", "Jules"];
+    const STATUS: [&str; 6] = ["active", "active", "active", "invitation_sent", "invitation_expired", "deactivated"];
+    const KIND: [&str; 3] = ["patient", "patient", "professional"];
+    for batch in (0..accounts).collect::<Vec<_>>().chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, last_name_key, first_name_key, lang, is_admin, created_at, updated_at) VALUES ",
+        );
+        let values: Vec<String> = batch
+            .iter()
+            .map(|i| {
+                let (last, first) = (LAST[i % LAST.len()], FIRST[(i / 7) % FIRST.len()]);
+                let email = format!("{}.{}{i}@exemple.fr", first.to_lowercase(), last.to_lowercase());
+                format!(
+                    "('{email}', '{email}', NULL, '{}', '{}', '{}{}', '{first}', '{}', '{}', 'fr', {}, {now}, {now})",
+                    KIND[i % KIND.len()],
+                    STATUS[i % STATUS.len()],
+                    last,
+                    i % 1000,
+                    sesame_app::domain::names::fold(&format!("{last}{}", i % 1000)),
+                    sesame_app::domain::names::fold(first),
+                    i64::from(i % 5000 == 0)
+                )
+            })
+            .collect();
+        sql.push_str(&values.join(","));
+        sqlx::query(&sql).execute(state.db.pool()).await?;
+    }
+    sqlx::query(
+        "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
+         SELECT id, CASE WHEN id % 2 = 0 THEN 1 ELSE 2 END, CASE WHEN id % 10 = 0 THEN 'biologist' ELSE 'collaborator' END, 1, 0, 1, $1 FROM users WHERE kind = 'professional'",
+    )
+    .bind(now)
+    .execute(state.db.pool())
+    .await?;
+    println!("filled in {:.1} s", started.elapsed().as_secs_f64());
+
+    // A support administrator with a second factor, signed in over HTTP.
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let hash = state.hasher.hash(PASSWORD.to_string()).await?;
+    sqlx::query(
+        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, is_admin, totp_secret, totp_enabled_at, created_at, updated_at) \
+         VALUES ('admin@bench.test', 'admin@bench.test', $1, 'support', 'active', 'Admin', 'Bench', 'fr', 1, $2, $3, $3, $3)",
+    )
+    .bind(hash)
+    .bind(sesame_app::platform::secretbox::seal(&state.settings.secret_key, secret.as_bytes()))
+    .bind(now)
+    .execute(state.db.pool())
+    .await?;
+    let http = client(&bench.base);
+    http.post(format!("{}/api/connexion", bench.base))
+        .header("accept", "application/json")
+        .form(&[("email", "admin@bench.test"), ("password", PASSWORD)])
+        .send()
+        .await?;
+    let key = sesame_app::platform::totp::base32_decode(secret).unwrap_or_default();
+    let code = format!(
+        "{:06}",
+        sesame_app::platform::totp::hotp(&key, sesame_app::platform::totp::step_of((state.now() / 1000) as u64), 6)
+    );
+    let r = http
+        .post(format!("{}/api/connexion-code", bench.base))
+        .header("accept", "application/json")
+        .form(&[("code", code.as_str())])
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().is_success(), "second factor refused: {}", r.status());
+
+    let filters = [
+        ("no filter", ""),
+        ("status = Actif", "?statut=active"),
+        ("status = Invitation expirée", "?statut=invitation_expired"),
+        ("kind = Professionnel", "?type=professional"),
+        ("structure", "?structure=1"),
+        ("role = Administrateur", "?role=admin"),
+        ("role = Biologiste", "?role=biologist"),
+        ("search 'lef' (name prefix)", "?q=lef"),
+        ("search 'marie.dur' (e-mail prefix)", "?q=marie.dur"),
+        ("search + status", "?q=mar&statut=active"),
+        ("page 1000", "?page=1000"),
+    ];
+    println!("{:<36} {:>9} {:>9} {:>9}", "filter", "p50 ms", "p95 ms", "max ms");
+    for (label, query) in filters {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = http.get(format!("{}/admin/utilisateurs{query}", bench.base)).send().await?;
+            anyhow::ensure!(r.status().is_success(), "{label}: {}", r.status());
+            let _ = r.bytes().await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        println!(
+            "{label:<36} {:>9.1} {:>9.1} {:>9.1}",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.last().copied().unwrap_or(0.0)
+        );
+    }
+    bench.running.shutdown().await;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match std::env::args().nth(1).as_deref() {
+        Some("sign-in") => sign_in_bench().await,
+        Some("users-list") => users_list_bench().await,
+        _ => {
+            eprintln!(
+                "usage: sesame-bench sign-in [--seconds 15] [--clients 16] | users-list [--accounts 100000] [--runs 20]"
+            );
+            std::process::exit(2);
+        }
+    }
+}

@@ -34,6 +34,7 @@ CREATE TABLE recovery_codes (
 ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';
 
 CREATE INDEX users_admins ON users(last_name_key, first_name_key, id) WHERE is_admin = 1;
+CREATE INDEX professional_access_profile ON professional_access(profile, user_id);
 
 -- Existing accounts get their folded keys (lower case; accents are folded by the
 -- application for new and edited accounts).

@@ -82,9 +82,16 @@ fn where_clause(f: &Filter, binds: &mut Vec<Bind>) -> String {
         binds.push(b);
         format!("${}", binds.len())
     };
+    let searching = !fold(&f.q).is_empty();
     if let Some(s) = f.status {
         let p = arg(Bind::Text(s.as_str().into()), binds);
-        clauses.push(format!("u.status = {p}"));
+        // When searching, the prefix ranges are far more selective: `|| ''` keeps the planner
+        // from walking the whole status index instead.
+        if searching {
+            clauses.push(format!("u.status || '' = {p}"));
+        } else {
+            clauses.push(format!("u.status = {p}"));
+        }
     }
     if let Some(k) = f.kind {
         let p = arg(Bind::Text(k.as_str().into()), binds);
@@ -139,7 +146,12 @@ pub async fn page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
     let mut binds = Vec::new();
     let where_ = where_clause(f, &mut binds);
     let needs_join = f.structure.is_some() || matches!(f.role, Some(Role::Biologist | Role::Collaborator));
-    let join = "LEFT JOIN professional_access pa ON pa.user_id = u.id";
+    // Filtering on the professional side: an inner join, which the planner can start from.
+    let join = if needs_join {
+        "JOIN professional_access pa ON pa.user_id = u.id"
+    } else {
+        "LEFT JOIN professional_access pa ON pa.user_id = u.id"
+    };
     let count_sql = if needs_join {
         format!("SELECT COUNT(*) AS n FROM users u {join} {where_}")
     } else {
@@ -147,11 +159,20 @@ pub async fn page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
     };
     let total: i64 = bind_all(sqlx::query(&count_sql), &binds).fetch_one(db.pool()).await?.try_get("n")?;
     let offset = (f.page.max(1) - 1) * PAGE_SIZE;
-    let sql = format!(
-        "SELECT u.id, u.first_name, u.last_name, u.email, u.kind, u.status, u.is_admin, s.name AS structure_name \
-         FROM users u {join} LEFT JOIN structures s ON s.id = pa.structure_id {where_} \
-         ORDER BY u.last_name_key, u.first_name_key, u.id LIMIT {PAGE_SIZE} OFFSET {offset}"
-    );
+    let order = "ORDER BY u.last_name_key, u.first_name_key, u.id";
+    let sql = if needs_join {
+        format!(
+            "SELECT u.id, u.first_name, u.last_name, u.email, u.kind, u.status, u.is_admin, s.name AS structure_name \
+             FROM users u {join} LEFT JOIN structures s ON s.id = pa.structure_id {where_} {order} LIMIT {PAGE_SIZE} OFFSET {offset}"
+        )
+    } else {
+        // Page through the users alone (an index walk), then join only the rows shown.
+        format!(
+            "SELECT u.id, u.first_name, u.last_name, u.email, u.kind, u.status, u.is_admin, s.name AS structure_name \
+             FROM (SELECT u.id FROM users u {where_} {order} LIMIT {PAGE_SIZE} OFFSET {offset}) page JOIN users u ON u.id = page.id \
+             LEFT JOIN professional_access pa ON pa.user_id = u.id LEFT JOIN structures s ON s.id = pa.structure_id {order}"
+        )
+    };
     let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?;
     let rows = rows
         .into_iter()

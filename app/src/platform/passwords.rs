@@ -1,23 +1,26 @@
-//! Password hashing with argon2id, off the async runtime, with a bounded number in flight.
+//! Password hashing with argon2id on a fixed pool of threads, with a bounded number in flight.
 //!
-//! Each hash takes 19 MiB and tens of milliseconds of one core. At most one hash per core
-//! runs at a time; a bounded queue waits behind them; past that, callers are told at once
-//! that the service is overloaded (HTTP 503) instead of piling up memory and latency.
+//! Each hash takes 19 MiB and tens of milliseconds of one core. One worker thread per core
+//! does the hashing, each reusing its own 19 MiB block: memory is exactly `cores × 19 MiB`,
+//! whatever the load, and the async runtime never blocks. A bounded queue waits behind the
+//! workers; past that, callers are told at once that the service is overloaded (HTTP 503)
+//! instead of piling up latency.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::Arc;
+use argon2::password_hash::{Output, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 /// argon2id parameters: m = 19 MiB, t = 2, p = 1 (OWASP's first recommendation).
 pub fn params() -> Params {
     Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters")
 }
 
-fn argon2() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
+fn argon2(params: Params) -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
 /// Why a hash could not be computed.
@@ -31,9 +34,53 @@ pub enum HashError {
     Failed(String),
 }
 
+/// Hashes a password into a PHC string with a fresh salt, using the given memory.
+fn hash_with(memory: &mut Vec<Block>, password: &[u8]) -> Result<String, String> {
+    let p = params();
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    let mut salt_buf = [0u8; 64];
+    let salt_raw = salt.as_salt().decode_b64(&mut salt_buf).map_err(|e| e.to_string())?;
+    let mut out = [0u8; 32];
+    if memory.len() < p.block_count() {
+        memory.resize(p.block_count(), Block::default());
+    }
+    argon2(p.clone())
+        .hash_password_into_with_memory(password, salt_raw, &mut out, &mut memory[..p.block_count()])
+        .map_err(|e| e.to_string())?;
+    let output = Output::new(&out).map_err(|e| e.to_string())?;
+    Ok(format!("$argon2id$v=19$m={},t={},p={}${}${}", p.m_cost(), p.t_cost(), p.p_cost(), salt.as_str(), output))
+}
+
+/// Checks a password against a PHC string (in constant time), using the given memory.
+fn verify_with(memory: &mut Vec<Block>, password: &[u8], phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else { return false };
+    let (Ok(p), Some(salt), Some(expected)) = (Params::try_from(&parsed), parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else { return false };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt_raw) = salt.decode_b64(&mut salt_buf) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    if memory.len() < p.block_count() {
+        memory.resize(p.block_count(), Block::default());
+    }
+    let argon = Argon2::new(algorithm, Version::V0x13, p.clone());
+    if argon.hash_password_into_with_memory(password, salt_raw, &mut out, &mut memory[..p.block_count()]).is_err() {
+        return false;
+    }
+    // `Output` compares in constant time.
+    Output::new(&out).is_ok_and(|o| o == expected)
+}
+
+enum Job {
+    Hash(String, oneshot::Sender<Result<String, String>>),
+    Verify(String, String, oneshot::Sender<bool>),
+}
+
 /// The shared, bounded password hasher.
 #[derive(Debug)]
 pub struct PasswordHasher {
+    jobs: Mutex<mpsc::Sender<Job>>,
     running: Arc<Semaphore>,
     waiting: AtomicUsize,
     max_waiting: usize,
@@ -41,17 +88,46 @@ pub struct PasswordHasher {
     dummy_hash: String,
 }
 
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job(…)")
+    }
+}
+
 impl PasswordHasher {
-    /// A hasher running at most `parallelism` hashes at once, with at most `max_waiting`
-    /// callers queued, each waiting at most `max_wait`.
+    /// A hasher with `parallelism` worker threads, at most `max_waiting` callers queued,
+    /// each waiting at most `max_wait`.
     pub fn new(parallelism: usize, max_waiting: usize, max_wait: Duration) -> Self {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let dummy_hash = argon2()
-            .hash_password(b"dummy password for unknown accounts", &salt)
-            .expect("argon2 hashes a constant")
-            .to_string();
+        let parallelism = parallelism.max(1);
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..parallelism {
+            let rx = rx.clone();
+            let _ = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+                let mut memory: Vec<Block> = vec![Block::default(); params().block_count()];
+                loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(Job::Hash(password, reply)) => {
+                            let _ = reply.send(hash_with(&mut memory, password.as_bytes()));
+                        }
+                        Ok(Job::Verify(password, phc, reply)) => {
+                            let _ = reply.send(verify_with(&mut memory, password.as_bytes(), &phc));
+                        }
+                        Err(_) => return, // the hasher was dropped
+                    }
+                }
+            });
+        }
+        let mut memory = Vec::new();
+        let dummy_hash =
+            hash_with(&mut memory, b"dummy password for unknown accounts").expect("argon2 hashes a constant");
         PasswordHasher {
-            running: Arc::new(Semaphore::new(parallelism.max(1))),
+            jobs: Mutex::new(tx),
+            running: Arc::new(Semaphore::new(parallelism)),
             waiting: AtomicUsize::new(0),
             max_waiting,
             max_wait,
@@ -59,56 +135,52 @@ impl PasswordHasher {
         }
     }
 
-    /// A hasher sized for this machine: one hash per core, a queue of 16 per core.
+    /// A hasher sized for this machine: one worker per core, a queue of 16 per core.
     pub fn for_this_machine() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Self::new(cores, cores * 16, Duration::from_secs(5))
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+    /// Waits for a free worker, or answers `Overloaded` at once when the queue is full.
+    async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, HashError> {
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(HashError::Overloaded);
         }
         let permit = tokio::time::timeout(self.max_wait, self.running.clone().acquire_owned()).await;
         self.waiting.fetch_sub(1, Ordering::SeqCst);
-        let permit = match permit {
-            Ok(Ok(p)) => p,
-            Ok(Err(_)) => return Err(HashError::Failed("semaphore closed".into())),
-            Err(_) => return Err(HashError::Overloaded),
-        };
-        tokio::task::spawn_blocking(move || {
-            let out = work();
-            drop(permit);
-            out
-        })
-        .await
-        .map_err(|e| HashError::Failed(e.to_string()))
+        match permit {
+            Ok(Ok(p)) => Ok(p),
+            Ok(Err(_)) => Err(HashError::Failed("semaphore closed".into())),
+            Err(_) => Err(HashError::Overloaded),
+        }
+    }
+
+    fn submit(&self, job: Job) -> Result<(), HashError> {
+        self.jobs
+            .lock()
+            .map_err(|_| HashError::Failed("poisoned".into()))?
+            .send(job)
+            .map_err(|_| HashError::Failed("workers gone".into()))
     }
 
     /// Hashes a new password (PHC string with a random salt).
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        self.run(move || {
-            let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            argon2()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| HashError::Failed(e.to_string()))
-        })
-        .await?
+        let _permit = self.slot().await?;
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Hash(password, reply))?;
+        answer.await.map_err(|e| HashError::Failed(e.to_string()))?.map_err(HashError::Failed)
     }
 
     /// Checks a password against a stored hash. With no stored hash (unknown account), a
     /// dummy hash is checked instead so that the answer takes the same time.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, HashError> {
         let known = stored.is_some();
-        let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
-        let ok = self
-            .run(move || match PasswordHash::new(&hash) {
-                Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
-                Err(_) => false,
-            })
-            .await?;
+        let phc = stored.unwrap_or_else(|| self.dummy_hash.clone());
+        let _permit = self.slot().await?;
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Verify(password, phc, reply))?;
+        let ok = answer.await.map_err(|e| HashError::Failed(e.to_string()))?;
         Ok(ok && known)
     }
 
@@ -127,6 +199,14 @@ mod tests {
         let h = PasswordHasher::new(1, 4, Duration::from_secs(5));
         let hash = h.hash("Lab0rat!".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        // Hashes made by the argon2 crate's own API verify too (and vice versa).
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let theirs = argon2(params())
+            .hash_password(b"Autre-Mot-2!", &SaltString::generate(&mut rand::rngs::OsRng))
+            .unwrap()
+            .to_string();
+        assert!(h.verify("Autre-Mot-2!".into(), Some(theirs)).await.unwrap());
+        assert!(argon2(params()).verify_password(b"Lab0rat!", &PasswordHash::new(&hash).unwrap()).is_ok());
         assert!(h.verify("Lab0rat!".into(), Some(hash.clone())).await.unwrap());
         assert!(!h.verify("lab0rat!".into(), Some(hash)).await.unwrap());
         // unknown account: never true, even with the dummy's own password

@@ -239,7 +239,9 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
         summary.codes.push((who, r.birth_date.to_string(), r.code.to_string()));
     }
     for (code, name, sites) in STRUCTURES {
-        let departements: Vec<&str> = sites.iter().map(|s| s.3).collect();
+        let mut departements: Vec<&str> = sites.iter().map(|s| s.3).collect();
+        departements.sort_unstable();
+        departements.dedup();
         summary.notes.push(format!(
             "Structure {code}: {name} ({} site(s), départements {})",
             sites.len(),

@@ -180,3 +180,49 @@ pub async fn import(state: &AppState, file: &Path, output: Option<PathBuf>) -> a
     println!("{} records imported. Activation codes written to {}", rows.len(), output.display());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sesame-dossier-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("dossiers.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_with_its_number() {
+        let path = file(
+            "bad",
+            "reference,last_name,birth_name,first_names,birth_date,sex,nir\n\
+             R1,Martin,,Marie,1985-03-14,F,\n\
+             R2,,,Jean,1980-01-01,M,\n\
+             R3,Durand,,Luc,31/02/1990,M,\n\
+             R1,Martin,,Marie,1985-03-14,F,\n\
+             R4,Petit,,Léa,2001-05-05,X,\n\
+             R5,Roux,,Hugo,2002-02-02,M,123\n\
+             R6,Roux\n",
+        );
+        let rejected = read_file(&path).unwrap().unwrap_err();
+        let lines: Vec<u64> = rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7, 8]);
+        assert!(rejected[0].reason.contains("last_name"));
+        assert!(rejected[2].reason.contains("appears twice"));
+    }
+
+    #[test]
+    fn a_good_file_reads_whole_and_wrong_headers_are_named() {
+        let path = file(
+            "good",
+            "reference,last_name,birth_name,first_names,birth_date,sex,nir\nR1,Martin,,Marie,1985-03-14,F,\nR2,Le Gall,,Jean-Pierre,09/09/1978,M,\n",
+        );
+        let rows = read_file(&path).unwrap().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].0, 3);
+        let path = file("headers", "ref,nom\nR1,Martin\n");
+        assert!(read_file(&path).unwrap_err().to_string().contains("expected the columns"));
+    }
+}

@@ -42,6 +42,12 @@ impl MailWorkerSettings {
     }
 }
 
+/// Removes e-mail addresses from an error text: SMTP servers quote the recipient in their
+/// replies (`550 <jean@x.fr> unknown`), and addresses must not reach logs or the database.
+pub fn redact_addresses(text: &str) -> String {
+    text.split(' ').map(|word| if word.contains('@') { "<address>" } else { word }).collect::<Vec<_>>().join(" ")
+}
+
 /// Lease on claimed mails: another worker may take them over after this.
 const LEASE_MS: i64 = 60_000;
 
@@ -72,8 +78,8 @@ pub async fn deliver_due(
                 }
                 Err(e) => {
                     let (max, message) = match &e {
-                        SendError::Invalid(m) => (claimed.attempts + 1, m.clone()),
-                        SendError::Transient(m) => (settings.max_attempts, m.clone()),
+                        SendError::Invalid(m) => (claimed.attempts + 1, redact_addresses(m)),
+                        SendError::Transient(m) => (settings.max_attempts, redact_addresses(m)),
                     };
                     let next = state.now() + settings.backoff(claimed.attempts).as_millis() as i64;
                     // The error text of lettre never contains the message body; it may name
@@ -121,6 +127,12 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_never_reach_logs() {
+        assert_eq!(redact_addresses("550 5.1.1 <jean.dupont@exemple.fr>: unknown"), "550 5.1.1 <address> unknown");
+        assert_eq!(redact_addresses("Connection refused (os error 111)"), "Connection refused (os error 111)");
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

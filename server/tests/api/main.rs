@@ -11,5 +11,6 @@ mod accounts;
 mod activation;
 mod admin;
 mod approval;
+mod cli;
 mod foundation;
 mod mail;

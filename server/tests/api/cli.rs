@@ -1,0 +1,46 @@
+//! Command-line imports against the real database.
+
+use crate::helpers::*;
+use sesame_server::cli::dossier;
+
+#[tokio::test]
+async fn a_dossier_import_is_all_or_nothing_and_its_codes_work() {
+    let app = TestApp::spawn().await;
+    let dir = std::env::temp_dir().join(format!("sesame-import-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let header = "reference,last_name,birth_name,first_names,birth_date,sex,nir\n";
+    // One bad line: nothing is imported.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("{header}R1,Martin,,Marie,1985-03-14,F,\nR2,Durand,,Luc,1990-13-01,M,\n")).unwrap();
+    assert!(dossier::import(app.state(), &bad, None).await.is_err());
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patient_records").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(n, 0);
+    assert!(!dir.join("bad.codes.csv").exists());
+    // A good file: records created, codes written next to it, and they link.
+    let good = dir.join("good.csv");
+    std::fs::write(&good, format!("{header}R1,Martin,,Marie,1985-03-14,F,\nR2,Le Gall,,Jean-Pierre,1978-09-09,M,\n"))
+        .unwrap();
+    dossier::import(app.state(), &good, None).await.unwrap();
+    let codes = std::fs::read_to_string(dir.join("good.codes.csv")).unwrap();
+    let lines: Vec<&str> = codes.lines().collect();
+    assert_eq!(lines[0], "reference,activation_code");
+    assert_eq!(lines.len(), 3);
+    let code = lines[1].split(',').nth(1).unwrap().to_string();
+    // An existing reference refuses the whole file.
+    let again = dir.join("again.csv");
+    std::fs::write(&again, format!("{header}R3,Petit,,Léa,2001-05-05,F,\nR1,Martin,,Marie,1985-03-14,F,\n")).unwrap();
+    assert!(dossier::import(app.state(), &again, None).await.is_err());
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patient_records").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(n, 2);
+    // The printed code links the record.
+    crate::accounts::verified_patient(&app, "marie.import@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    let r = app
+        .submit(
+            "/activation",
+            "/api/activation",
+            &[("code", &code), ("birth_date", "1985-03-14"), ("relation", "self")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    std::fs::remove_dir_all(&dir).ok();
+}

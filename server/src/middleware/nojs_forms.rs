@@ -116,6 +116,7 @@ pub async fn nojs_forms(State(state): State<AppState>, req: Request, next: Next)
     if status == StatusCode::BAD_REQUEST && body.starts_with(b"Could not find a server function") {
         return (StatusCode::BAD_REQUEST, "Unknown form.").into_response();
     }
+    let retry_after = super::server_fn_status::retry_after(&body);
     let submission = FormSubmission {
         fn_path,
         status: status.as_u16(),
@@ -135,6 +136,9 @@ pub async fn nojs_forms(State(state): State<AppState>, req: Request, next: Next)
     }
     if !status.is_success() && res.status().is_success() {
         *res.status_mut() = status;
+        if let Some(seconds) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
     res
 }

@@ -499,19 +499,44 @@ async fn overload_answers_503_quickly() {
         let client = app.new_browser();
         let base = app.base.clone();
         async move {
-            call_with(
-                &client,
-                &base,
-                "/api/connexion",
-                &[("email", &format!("p{i}@exemple.fr")), ("password", "Quelconque-1!")],
-            )
-            .await
+            let r = client
+                .post(format!("{base}/api/connexion"))
+                .header("accept", "application/json")
+                .form(&[("email", format!("p{i}@exemple.fr").as_str()), ("password", "Quelconque-1!")])
+                .send()
+                .await
+                .unwrap();
+            let retry = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            (r.status().as_u16(), retry)
         }
     });
     let results = join_all(calls).await;
+    // Refusals tell clients when to come back; answers do not.
+    for (status, retry) in &results {
+        assert_eq!(retry.is_some(), *status == 503, "{status} {retry:?}");
+    }
     let overloaded = results.iter().filter(|(s, _)| *s == 503).count();
     let answered = results.iter().filter(|(s, _)| *s == 200).count();
     assert!(overloaded >= 1, "{:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
     assert!(answered >= 1, "the service still answers some: {:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
     assert_eq!(overloaded + answered, results.len());
+}
+
+#[tokio::test]
+async fn too_many_sign_ups_from_one_client_are_refused_with_a_time_to_come_back() {
+    let app = TestApp::spawn().await;
+    for i in 0..10 {
+        let r = sign_up(&app, &format!("serie{i}@exemple.fr"), "Serie", "Sam", "1980-02-02").await;
+        assert_eq!(r.status(), 303, "sign-up {i}");
+    }
+    // The eleventh, posted without JavaScript, gets the page back with the reason, and the
+    // status and header that tell the client when to try again.
+    let r = sign_up(&app, "serie10@exemple.fr", "Serie", "Sam", "1980-02-02").await;
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("serie10@exemple.fr"), "what was typed is kept");
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(accounts, 10);
 }

@@ -275,8 +275,16 @@ async fn the_second_factor_at_sign_in_rate_limited_with_single_use_recovery_code
         let (_, body) = call_with(&c, &app.base, "/api/connexion-code", &[("code", "123456")]).await;
         assert!(body["field_errors"][0][1].as_str().unwrap().contains("n'est pas valable"));
     }
-    let (status, _) = call_with(&c, &app.base, "/api/connexion-code", &[("code", &totp_now(&app))]).await;
-    assert_eq!(status, 429);
+    let r = c
+        .post(app.url("/api/connexion-code"))
+        .header("accept", "application/json")
+        .form(&[("code", totp_now(&app).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait >= 60, "the lock lasts minutes, the client is told so: {wait}");
     app.clock.advance(16 * 60 * 1000);
     // The pending sign-in lasted 10 minutes: start again, then a recovery code works, once.
     assert_eq!(call_with(&c, &app.base, "/api/connexion-code", &[("code", "123456")]).await.0, 401);

@@ -19,6 +19,7 @@ pub mod first_login;
 pub mod form;
 pub mod i18n;
 pub mod invitations;
+pub mod lab_review;
 pub mod professional;
 pub mod second_factor;
 pub mod ui;

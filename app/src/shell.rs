@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirmer-email") view=crate::admin::pages::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/demandes") view=crate::support::pages::SupportRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/demandes/:id") view=crate::support::pages::SupportRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/verifications") view=crate::lab_review::pages::LabReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures") view=crate::support::pages::SupportStructuresPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures/:id") view=crate::support::pages::SupportStructurePage ssr=SsrMode::Async/>
                 </Routes>

@@ -236,7 +236,11 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     }
     let linked = sqlx::query(
         "INSERT INTO record_links (user_id, record_id, relation, status, typed_last_name, typed_first_name, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, record_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (user_id, record_id) DO UPDATE SET relation = excluded.relation, status = excluded.status, \
+         typed_last_name = excluded.typed_last_name, typed_first_name = excluded.typed_first_name, \
+         created_at = excluded.created_at, reviewed_at = NULL, reviewed_by = NULL, review_reason = NULL \
+         WHERE record_links.status = 'rejected'",
     )
     .bind(user.id)
     .bind(found.record_id)

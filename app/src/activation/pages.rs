@@ -46,7 +46,8 @@ pub fn ActivationPage() -> impl IntoView {
     .into_any()
 }
 
-fn relation_label(relation: &str, lang: Lang) -> &'static str {
+/// How a profile relates to the account holder, as shown.
+pub fn relation_label(relation: &str, lang: Lang) -> &'static str {
     match relation {
         "child" => lang.t("Mon enfant", "My child"),
         "dependent" => lang.t("Personne accompagnée", "Person I care for"),
@@ -85,8 +86,17 @@ fn ProfileCard(profile: Profile, lang: Lang) -> impl IntoView {
                 </ul>
             }.into_any()
         }
-    } else {
+    } else if profile.status == "lab_review" {
         view! { <p class="meta">{lang.t("Vous recevrez un e-mail dès que le laboratoire aura vérifié ce rattachement.", "You will get an e-mail once the lab has checked this link.")}</p> }.into_any()
+    } else {
+        view! {
+            <p>{lang.t("Le laboratoire n'a pas pu confirmer ce rattachement : ", "The lab could not confirm this link: ")}{profile.review_reason.map(|r| format!("« {r} »"))}</p>
+            <p class="meta">{lang.t(
+                "Vous pouvez saisir le code de nouveau (pour un enfant ou un proche, avec son nom tel qu'il figure sur le compte rendu), ou contacter votre laboratoire.",
+                "You can enter the code again (for a child or a relative, with their name as printed on the report), or contact your lab.",
+            )}</p>
+            <p><a href="/activation">{lang.t("Saisir le code de nouveau", "Enter the code again")}</a></p>
+        }.into_any()
     };
     view! {
         <li class="card profile">

@@ -231,6 +231,8 @@ pub struct Profile {
     pub patient_name: String,
     /// Patient's birth date.
     pub birth_date: String,
+    /// Why the lab refused the link, when it did.
+    pub review_reason: Option<String>,
     /// (reference, partial|complete, available at) of each report.
     pub reports: Vec<(String, String, i64)>,
 }
@@ -238,7 +240,7 @@ pub struct Profile {
 /// The profiles of an account, oldest first.
 pub async fn profiles(state: &AppState, user_id: i64) -> Result<Vec<Profile>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT l.id, l.record_id, l.relation, l.status, r.first_names, r.last_name, r.birth_date \
+        "SELECT l.id, l.record_id, l.relation, l.status, l.review_reason, r.first_names, r.last_name, r.birth_date \
          FROM record_links l JOIN patient_records r ON r.id = l.record_id WHERE l.user_id = $1 ORDER BY l.id",
     )
     .bind(user_id)
@@ -270,6 +272,7 @@ pub async fn profiles(state: &AppState, user_id: i64) -> Result<Vec<Profile>, sq
             status,
             patient_name: format!("{first} {last}"),
             birth_date: r.try_get("birth_date")?,
+            review_reason: r.try_get("review_reason")?,
             reports,
         });
     }

@@ -13,6 +13,7 @@ pub fn sections(user: &CurrentUser, lang: Lang) -> AnyView {
             <section class="panel">
                 <div class="doors">
                     <a class="button" href="/support/demandes">{lang.t("Demandes à valider", "Requests to validate")}</a>
+                    <a class="button button-secondary" href="/support/verifications">{lang.t("Vérifications d'identité", "Identity checks")}</a>
                     <a class="button button-secondary" href="/support/structures">{lang.t("Structures", "Structures")}</a>
                 </div>
             </section>

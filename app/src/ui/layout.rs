@@ -96,12 +96,21 @@ fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> impl Into
                 }
                 .into_any()
             }
-            UserKind::Support => view! {
+            UserKind::Support => {
+                let checks = crate::lab_review::flows::waiting_count(&state.db).await.unwrap_or(0);
+                view! {
                 <a href="/support/demandes">{lang.t("Demandes", "Requests")}</a>
+                <a href="/support/verifications">
+                    {lang.t("Vérifications", "Identity checks")}
+                    {(checks > 0).then(|| view! {
+                        <span class="badge-count" aria-label=match lang { Lang::Fr => format!("{checks} en attente"), Lang::En => format!("{checks} waiting") }>{checks}</span>
+                    })}
+                </a>
                 <a href="/support/structures">{lang.t("Structures", "Structures")}</a>
                 <a href="/admin/utilisateurs">{lang.t("Utilisateurs", "Users")}</a>
+                }
+                .into_any()
             }
-            .into_any(),
             UserKind::Patient => ().into_any(),
         }
     })

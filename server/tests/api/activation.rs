@@ -6,7 +6,7 @@ use futures::future::join_all;
 use sesame_app::activation::records::{self, NewRecord};
 
 /// Creates a record and returns its activation code (grouped).
-async fn record(app: &TestApp, reference: &str, last: &str, birth_name: &str, first: &str, birth: &str) -> String {
+pub async fn record(app: &TestApp, reference: &str, last: &str, birth_name: &str, first: &str, birth: &str) -> String {
     let state = app.state();
     let r = NewRecord::parse(reference, last, birth_name, first, birth, "F", "").unwrap();
     let mut tx = state.db.begin().await.unwrap();
@@ -15,11 +15,13 @@ async fn record(app: &TestApp, reference: &str, last: &str, birth_name: &str, fi
     code.grouped()
 }
 
-async fn activate(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+/// Posts the activation form as a browser without JavaScript does.
+pub async fn activate(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
     app.submit("/activation", "/api/activation", fields).await
 }
 
-async fn links(app: &TestApp, status: &str) -> i64 {
+/// How many record links have this status.
+pub async fn links(app: &TestApp, status: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM record_links WHERE status = $1")
         .bind(status)
         .fetch_one(app.db.pool())

@@ -13,4 +13,5 @@ mod admin;
 mod approval;
 mod cli;
 mod foundation;
+mod lab_review;
 mod mail;

@@ -48,6 +48,7 @@ test("a patient signs up on a phone, verifies, signs in and links two records", 
   await expect(code).toHaveAttribute("autocapitalize", "characters");
   await expect(code).toHaveAttribute("autocomplete", "one-time-code");
   await expect(code).toHaveAttribute("spellcheck", "false");
+  await expect(code).toHaveAttribute("autocorrect", "off");
   await expect(code).toHaveAttribute("inputmode", "text");
   // Lower case, o for 0, l for 1, spaces: normalised and grouped as typed.
   const forgiving = CAMILLE.code.toLowerCase().replace(/-/g, " ").replace(/0/g, "o").replace(/1/g, "l");

@@ -15,7 +15,7 @@ use crate::domain::email::Email;
 use crate::domain::phone::Phone;
 use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
-use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField};
+use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField, autocorrect_off};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -156,7 +156,7 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
                     "It identifies your structure: it is on your lab documents. Case and spaces do not matter.",
                 )}</span>
                 <input id="correspondent_code" name="correspondent_code" type="text" value=code.value.get_untracked()
-                    autocapitalize="characters" autocomplete="off" spellcheck="false" required=true maxlength="20"
+                    autocapitalize="characters" autocomplete="off" {..autocorrect_off()} spellcheck="false" required=true maxlength="20"
                     aria-describedby="correspondent_code-hint correspondent_code-error"
                     aria-invalid=move || if code_error.with(Option::is_some) { "true" } else { "false" }
                     on:input=on_code on:blur=move |_| code.touched.set(true)/>

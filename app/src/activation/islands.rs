@@ -10,7 +10,7 @@ use crate::domain::activation_code::{self, CodeError};
 use crate::domain::date::Date;
 use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
-use crate::ui::fields::{Field, FieldError, Required, TextField};
+use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off};
 use leptos::prelude::*;
 
 /// The form of `/activation`.
@@ -84,7 +84,7 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView 
                 <input id="code" name="code" type="text" class="code-input"
                     value=initial_code
                     prop:value=move || code.value.get()
-                    autocapitalize="characters" autocomplete="one-time-code" spellcheck="false" inputmode="text"
+                    autocapitalize="characters" autocomplete="one-time-code" {..autocorrect_off()} spellcheck="false" inputmode="text"
                     maxlength="20" required=true
                     aria-describedby="code-hint code-error"
                     aria-invalid=move || if code_error.with(Option::is_some) { "true" } else { "false" }

@@ -4,7 +4,7 @@ use super::api::FirstLogin;
 use crate::accounts::islands::PasswordInput;
 use crate::form::{Outcome, submitted};
 use crate::platform::request_context;
-use crate::ui::fields::Required;
+use crate::ui::fields::{Required, autocorrect_off};
 use crate::ui::plain::{Input, OutcomeNotice, PlainForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,7 +37,7 @@ pub fn FirstLoginPage() -> impl IntoView {
                     <label for="code">{lang.t("Code d'accès provisoire", "Provisional access code")}</label><Required/>
                     <span class="hint" id="code-hint">{lang.t("11 caractères, par exemple K7QF-9M2X-4TX (tirets et minuscules acceptés).", "11 characters, for example K7QF-9M2X-4TX (dashes and lower case are fine).")}</span>
                     <input id="code" name="code" type="text" class="code-input" value=sub.value("code") autocapitalize="characters"
-                        autocomplete="one-time-code" spellcheck="false" inputmode="text" required=true maxlength="20"
+                        autocomplete="one-time-code" {..autocorrect_off()} spellcheck="false" inputmode="text" required=true maxlength="20"
                         aria-describedby="code-hint code-error" aria-invalid=if code_error.is_empty() { "false" } else { "true" }/>
                     <p class="field-error" id="code-error">{code_error}</p>
                 </div>

@@ -6,6 +6,12 @@
 
 use leptos::prelude::*;
 
+/// `autocorrect="off"` for code fields: iOS Safari would otherwise replace a typed code by
+/// a dictionary word. Leptos has no typed method for this attribute, so it is spread in.
+pub fn autocorrect_off() -> impl leptos::attr::Attribute {
+    leptos::tachys::html::attribute::custom::custom_attribute("autocorrect", "off")
+}
+
 /// The visual mark of a mandatory field, placed right after its label (outside it, so the
 /// label's text stays exactly the field's name).
 #[component]

@@ -251,3 +251,23 @@ async fn only_signed_in_verified_patients_may_link() {
     assert_eq!(status, 401);
     assert!(html.contains("/connexion?suite=/activation"), "a way back after signing in");
 }
+
+#[tokio::test]
+async fn the_code_field_asks_phones_to_leave_the_code_alone_before_any_script() {
+    let app = TestApp::spawn().await;
+    verified_patient(&app, "attrs@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    let (status, html) = app.page("/activation").await;
+    assert_eq!(status, 200);
+    let start = html.find("id=\"code\"").expect("code field");
+    let tag_start = html[..start].rfind('<').unwrap();
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>').unwrap()];
+    for attr in [
+        "autocapitalize=\"characters\"",
+        "autocomplete=\"one-time-code\"",
+        "autocorrect=\"off\"",
+        "spellcheck=\"false\"",
+        "inputmode=\"text\"",
+    ] {
+        assert!(tag.contains(attr), "{attr} missing in {tag}");
+    }
+}

@@ -154,6 +154,12 @@ impl Outcome {
     }
 }
 
+/// The field name of the refusal reason of item `id`, where a page lists several refusable
+/// items: the flows report a missing reason under it and the form shows it there.
+pub fn reason_field(id: i64) -> String {
+    format!("reason-{id}")
+}
+
 /// Collects field errors while parsing a form.
 #[derive(Debug, Default)]
 pub struct FieldErrors(pub Vec<(String, String)>);

@@ -13,7 +13,7 @@ use crate::pages::errors::ErrorPage;
 use crate::platform::{app_state, request_context};
 use crate::professional::service as pro;
 use crate::structures::lookup::SiteInfo;
-use crate::ui::plain::{OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::plain::{OutcomeNotice, PlainForm, RefusalForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -78,8 +78,6 @@ fn describe_scope(scope: &SiteScope, sites: &[SiteInfo], lang: Lang) -> String {
 fn RequestCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
     let id = request.id;
     let name = request.name();
-    let reason_id = format!("reason-{id}");
-    let reason_error = sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&reason_id));
     let sites_error = sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&format!("sites-{id}")));
     let asked = format!("{} — {}", request.rights.describe(lang), describe_scope(&request.scope, &sites, lang));
     view! {
@@ -96,16 +94,7 @@ fn RequestCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submi
                 <RightsAndSites suffix=id.to_string() rights=request.rights scope=request.scope.clone() sites=sites lang=lang error=sites_error.unwrap_or_default()/>
                 <button type="submit">{lang.t("Approuver", "Approve")}</button>
             </PlainForm>
-            <PlainForm fn_path={<RefuseRequest as ServerFn>::PATH} page="/approbation-des-comptes">
-                <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for=reason_id.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label>
-                    <span class="hint">{lang.t("Obligatoire pour refuser ; il sera envoyé au demandeur.", "Needed to refuse; it is sent to the requester.")}</span>
-                    <textarea id=reason_id.clone() name="reason" required=true maxlength="1000"></textarea>
-                    <p class="field-error">{reason_error}</p>
-                </div>
-                <button type="submit" class="button-danger">{lang.t("Refuser", "Refuse")}</button>
-            </PlainForm>
+            <RefusalForm fn_path={<RefuseRequest as ServerFn>::PATH} page="/approbation-des-comptes" id=id sub=sub hint={lang.t("Obligatoire pour refuser ; il sera envoyé au demandeur.", "Needed to refuse; it is sent to the requester.")} lang=lang/>
         </article>
     }
 }

@@ -183,7 +183,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
     let Some(reason) = Reason::parse(reason) else {
         return Ok(Outcome::invalid(
             vec![(
-                format!("reason-{id}"),
+                crate::form::reason_field(id),
                 lang.t(
                     "Indiquez le motif du refus : il sera transmis à la personne, avec la marche à suivre.",
                     "Give the reason for the refusal: it is sent to the person, with what to do next.",

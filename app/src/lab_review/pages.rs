@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::{app_state, request_context};
 use crate::support::flows::require_support;
-use crate::ui::plain::{OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::plain::{OutcomeNotice, PlainForm, RefusalForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -21,8 +21,6 @@ const PAGE: &str = "/support/verifications";
 #[component]
 fn ReviewCard(item: ReviewItem, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
     let id = item.id;
-    let reason_id = format!("reason-{id}");
-    let reason_error = sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&reason_id));
     let birth =
         Date::parse(&item.birth_date).map(|d| if lang == Lang::Fr { d.french() } else { d.iso() }).unwrap_or_default();
     let asked_by = (item.relation != "self").then(|| {
@@ -51,15 +49,7 @@ fn ReviewCard(item: ReviewItem, lang: Lang, sub: Submitted<Outcome>) -> impl Int
                     <button type="submit">{lang.t("Rattacher le dossier", "Link the record")}</button>
                 </PlainForm>
             </div>
-            <PlainForm fn_path={<RefuseLink as ServerFn>::PATH} page=PAGE>
-                <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for=reason_id.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label>
-                    <textarea id=reason_id.clone() name="reason" required=true maxlength="1000"></textarea>
-                    <p class="field-error">{reason_error}</p>
-                </div>
-                <button type="submit" class="button-danger">{lang.t("Refuser", "Refuse")}</button>
-            </PlainForm>
+            <RefusalForm fn_path={<RefuseLink as ServerFn>::PATH} page=PAGE id=id sub=sub lang=lang/>
         </li>
     }
 }

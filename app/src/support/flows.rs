@@ -158,7 +158,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
     let Some(reason) = Reason::parse(reason) else {
         return Ok(Outcome::invalid(
             vec![(
-                format!("reason-{id}"),
+                crate::form::reason_field(id),
                 lang.t(
                     "Indiquez le motif du refus : il sera transmis au demandeur.",
                     "Give the reason for the refusal: it is sent to the requester.",

@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::{AppState, app_state, request_context};
 use crate::structures::lookup::SiteInfo;
-use crate::ui::plain::{OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::plain::{OutcomeNotice, PlainForm, RefusalForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -55,8 +55,6 @@ async fn guard(lang: Lang) -> Result<AppState, AnyView> {
 #[component]
 fn PendingCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
     let id = request.id;
-    let reason_id = format!("reason-{id}");
-    let reason_error = sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&reason_id));
     let asked = asked_text(&request.asked, &sites, lang);
     let now = format!("{} — {}", request.rights.describe(lang), sites_text(&request.scope, &sites, lang));
     let changed = asked != now;
@@ -77,15 +75,7 @@ fn PendingCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submi
                     <button type="submit">{lang.t("Valider", "Validate")}</button>
                 </PlainForm>
             </div>
-            <PlainForm fn_path={<SupportRefuseRequest as ServerFn>::PATH} page="/support/demandes">
-                <input type="hidden" name="id" value=id.to_string()/>
-                <div class="field">
-                    <label for=reason_id.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label>
-                    <textarea id=reason_id.clone() name="reason" required=true maxlength="1000"></textarea>
-                    <p class="field-error">{reason_error}</p>
-                </div>
-                <button type="submit" class="button-danger">{lang.t("Refuser", "Refuse")}</button>
-            </PlainForm>
+            <RefusalForm fn_path={<SupportRefuseRequest as ServerFn>::PATH} page="/support/demandes" id=id sub=sub lang=lang/>
         </article>
     }
 }

@@ -109,3 +109,37 @@ pub fn Input(
         </div>
     }
 }
+
+/// A refusal: its mandatory reason, sent to the person refused, and the **Refuser** button.
+/// The same form on the approval page, support's requests and the lab review queue.
+#[component]
+pub fn RefusalForm(
+    /// Server function that refuses.
+    fn_path: &'static str,
+    /// Page to post to.
+    page: &'static str,
+    /// Id of what is refused.
+    id: i64,
+    /// The page's last submission, for the reason's error.
+    sub: Submitted<Outcome>,
+    /// Hint under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Interface language.
+    lang: crate::i18n::Lang,
+) -> impl IntoView {
+    let field = crate::form::reason_field(id);
+    let error = sub.outcome.and_then(|o| o.ok()).and_then(|o| o.error_for(&field));
+    view! {
+        <PlainForm fn_path=fn_path page=page>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <div class="field">
+                <label for=field.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label>
+                {hint.map(|h| view! { <span class="hint">{h}</span> })}
+                <textarea id=field name="reason" required=true maxlength="1000"></textarea>
+                <p class="field-error">{error}</p>
+            </div>
+            <button type="submit" class="button-danger">{lang.t("Refuser", "Refuse")}</button>
+        </PlainForm>
+    }
+}

@@ -70,10 +70,15 @@ pub fn LabReviewPage() -> impl IntoView {
         let Ok(state) = app_state() else {
             return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
         };
-        let Ok(items) = flows::pending(&state.db).await else {
+        let (Ok(items), Ok(count)) = (flows::pending(&state.db).await, flows::waiting_count(&state.db).await) else {
             return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
         };
-        let count = items.len();
+        let more = (count > items.len() as i64).then(|| {
+            view! { <p class="meta">{match lang {
+                Lang::Fr => format!("Les {} plus anciennes sont affichées ; les suivantes apparaîtront au fur et à mesure.", items.len()),
+                Lang::En => format!("The {} oldest are shown; the next ones appear as these are handled.", items.len()),
+            }}</p> }
+        });
         view! {
             <Title text=lang.t("Vérifications d'identité", "Identity checks")/>
             <h1>{lang.t("Vérifications d'identité", "Identity checks")}</h1>
@@ -84,6 +89,7 @@ pub fn LabReviewPage() -> impl IntoView {
             <OutcomeNotice outcome=outcome_of(&sub, lang)/>
             <section class="panel">
                 <h2>{match lang { Lang::Fr => format!("À vérifier ({count})"), Lang::En => format!("To check ({count})") }}</h2>
+                {more}
                 {if count == 0 {
                     view! { <p>{lang.t("Aucune demande de rattachement n'attend de vérification.", "No link request awaits a check.")}</p> }.into_any()
                 } else {

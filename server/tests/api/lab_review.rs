@@ -125,3 +125,39 @@ async fn only_support_reviews_links() {
     assert_eq!(app.get("/support/verifications").await.status(), 403);
     assert_eq!(links(&app, "lab_review").await, 1);
 }
+
+#[tokio::test]
+async fn the_queue_shows_the_oldest_first_and_says_when_more_wait() {
+    let app = TestApp::spawn().await;
+    waiting_link(&app).await;
+    let user: i64 = sqlx::query_scalar("SELECT user_id FROM record_links").fetch_one(app.db.pool()).await.unwrap();
+    // 100 more links, all younger than the first one.
+    for i in 0..100 {
+        let record: i64 = sqlx::query_scalar(
+            "INSERT INTO patient_records (lab_reference, last_name, first_names, birth_date, sex, created_at) \
+             VALUES ($1, 'Durand', 'Paul', '1950-11-30', 'M', 0) RETURNING id",
+        )
+        .bind(format!("Q{i}"))
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO record_links (user_id, record_id, relation, status, typed_last_name, typed_first_name, created_at) \
+             VALUES ($1, $2, 'dependent', 'lab_review', 'Zorro', $3, $4)",
+        )
+        .bind(user)
+        .bind(record)
+        .bind(format!("Younger{i:03}"))
+        .bind(app.state().now() + 1000 + i)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let agent = agent(&app).await;
+    let html = agent.get(app.url("/support/verifications")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("À vérifier (101)"), "the count is of all that wait");
+    assert!(html.contains("Les 100 plus anciennes sont affichées"));
+    let first = html.find("Hélène Dupuis").expect("the oldest is shown");
+    assert!(first < html.find("Younger000").unwrap(), "oldest first");
+    assert!(html.contains("Younger098") && !html.contains("Younger099"), "the youngest waits for the next page");
+}

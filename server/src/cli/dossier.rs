@@ -3,6 +3,7 @@
 
 use anyhow::{Context, bail};
 use sesame_app::activation::records::{self, NewRecord};
+use sesame_app::domain::activation_code::ActivationCode;
 use sesame_app::platform::AppState;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -56,6 +57,30 @@ pub async fn add(state: &AppState, args: AddArgs) -> anyhow::Result<()> {
     tx.commit().await?;
     println!("Record {} created. Activation code: {}", record.lab_reference, code.grouped());
     Ok(())
+}
+
+/// Issues a new activation code for an existing record, prints it and returns it. The
+/// record's unused code stops working; accounts already linked keep their link.
+pub async fn new_code(state: &AppState, reference: &str) -> anyhow::Result<ActivationCode> {
+    let reference = reference.trim();
+    let mut tx = state.db.begin().await?;
+    let record: Option<i64> = sqlx::query_scalar("SELECT id FROM patient_records WHERE lab_reference = $1")
+        .bind(reference)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(record_id) = record else {
+        bail!("no record with reference '{reference}': check the number, or create it with `sesame dossier add`")
+    };
+    let code = records::new_code(state, &mut tx, record_id).await?;
+    sesame_app::platform::audit::record(
+        &mut tx,
+        state.now(),
+        sesame_app::platform::audit::AuditEntry::new(None, "record.code_reissued", "patient_record", Some(record_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    println!("Record {reference}: new activation code {} (the previous unused code no longer works).", code.grouped());
+    Ok(code)
 }
 
 /// Columns of an import file, in order.

@@ -62,6 +62,12 @@ pub enum Command {
 pub enum DossierCommand {
     /// Create one record and print its activation code.
     Add(dossier::AddArgs),
+    /// Issue a new activation code for an existing record and print it (for a patient whose
+    /// code was lost or used by someone else); its unused code stops working, links stay.
+    NewCode {
+        /// The lab system's record number.
+        reference: String,
+    },
     /// Import records from a CSV file (columns: reference,last_name,birth_name,first_names,
     /// birth_date,sex,nir), all or nothing, and write their codes to a CSV file.
     Import {
@@ -120,6 +126,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let state = command_state(&config).await?;
             let result = match command {
                 DossierCommand::Add(args) => dossier::add(&state, args).await,
+                DossierCommand::NewCode { reference } => dossier::new_code(&state, &reference).await.map(|_| ()),
                 DossierCommand::Import { file, output } => dossier::import(&state, &file, output).await,
             };
             state.db.close().await;

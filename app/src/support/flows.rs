@@ -8,7 +8,7 @@ use crate::domain::account::{AccountStatus, UserKind};
 use crate::error::{AppError, AppResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
-use crate::platform::db::is_unique_violation;
+use crate::platform::db::{Tx, is_unique_violation};
 use crate::platform::mail::outbox;
 use crate::platform::session::CurrentUser;
 use crate::platform::state::internal;
@@ -43,6 +43,27 @@ fn already_handled(lang: Lang, name: &str) -> Outcome {
 
 fn state_of<S: State>(_: &S) -> RequestState {
     S::STATE
+}
+
+/// Issues a provisional access code for the request's account (the previous one dies) and
+/// queues its e-mail, in the caller's transaction.
+async fn send_access_code(
+    state: &AppState,
+    tx: &mut Tx,
+    request: &RequestRow,
+    user_id: i64,
+    now: i64,
+) -> AppResult<()> {
+    let code =
+        crate::first_login::codes::issue(state, tx, user_id, Some(request.id)).await.map_err(internal("code"))?;
+    let mail = emails::access_code(
+        Lang::from_code(&request.lang),
+        &request.email,
+        &request.first_name,
+        &code.grouped(),
+        &state.settings.url("/premiere-connexion"),
+    );
+    outbox::enqueue(tx, &mail, now).await.map_err(internal("outbox"))
 }
 
 /// Validates a request: creates the account with the approved rights and sites and e-mails
@@ -106,7 +127,7 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
         .execute(&mut *tx)
         .await
         .map_err(internal("request user"))?;
-    let code = crate::first_login::codes::issue(state, &mut tx, user_id, Some(id)).await.map_err(internal("code"))?;
+    send_access_code(state, &mut tx, &request, user_id, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -125,15 +146,6 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
     )
     .await
     .map_err(internal("audit"))?;
-    let rlang = Lang::from_code(&request.lang);
-    let mail = emails::access_code(
-        rlang,
-        &request.email,
-        &request.first_name,
-        &code.grouped(),
-        &state.settings.url("/premiere-connexion"),
-    );
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
     tx.commit().await.map_err(internal("commit"))?;
     state.wake_mailer();
     Ok(Outcome::notice(
@@ -207,19 +219,10 @@ pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> Ap
     };
     let now = state.now();
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let code = crate::first_login::codes::issue(state, &mut tx, user_id, Some(id)).await.map_err(internal("code"))?;
+    send_access_code(state, &mut tx, &request, user_id, now).await?;
     audit::record(&mut tx, now, AuditEntry::new(Some(agent.id), "access_code.reissued", "access_request", Some(id)))
         .await
         .map_err(internal("audit"))?;
-    let rlang = Lang::from_code(&request.lang);
-    let mail = emails::access_code(
-        rlang,
-        &request.email,
-        &request.first_name,
-        &code.grouped(),
-        &state.settings.url("/premiere-connexion"),
-    );
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
     tx.commit().await.map_err(internal("commit"))?;
     state.wake_mailer();
     Ok(Outcome::notice(

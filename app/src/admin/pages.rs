@@ -67,14 +67,7 @@ pub fn UsersPage() -> impl IntoView {
             Ok(v) => v,
             Err(v) => return v,
         };
-        let structures: Vec<(i64, String)> =
-            sqlx::query("SELECT id, correspondent_code || ' — ' || name AS label FROM structures ORDER BY name")
-                .fetch_all(state.db.pool())
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("label").ok()?)))
-                .collect();
+        let structures: Vec<(i64, String)> = structure_choices(&state).await;
         let result = match list::page(&state.db, &filter).await {
             Ok(p) => p,
             Err(e) => {
@@ -352,6 +345,18 @@ pub fn UserPage() -> impl IntoView {
     })
 }
 
+/// Every structure as (id, "code — name"), for the structure choices of the list filter and
+/// the new-user form.
+async fn structure_choices(state: &crate::platform::AppState) -> Vec<(i64, String)> {
+    sqlx::query("SELECT id, correspondent_code || ' — ' || name AS label FROM structures ORDER BY name")
+        .fetch_all(state.db.pool())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("label").ok()?)))
+        .collect()
+}
+
 /// `/admin/utilisateurs/nouveau`
 #[component]
 pub fn NewUserPage() -> impl IntoView {
@@ -362,14 +367,7 @@ pub fn NewUserPage() -> impl IntoView {
             Ok(v) => v,
             Err(v) => return v,
         };
-        let structures: Vec<(i64, String)> =
-            sqlx::query("SELECT id, correspondent_code || ' — ' || name AS label FROM structures ORDER BY name")
-                .fetch_all(state.db.pool())
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("label").ok()?)))
-                .collect();
+        let structures: Vec<(i64, String)> = structure_choices(&state).await;
         let outcome = outcome_of(&sub, lang);
         let err = {
             let outcome = outcome.clone();

@@ -5,7 +5,7 @@ use crate::accounts::islands::PasswordInput;
 use crate::form::{Outcome, submitted};
 use crate::platform::request_context;
 use crate::ui::fields::{Required, autocorrect_off};
-use crate::ui::plain::{Input, OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::plain::{Input, OutcomeNotice, PlainForm, TermsCheckbox, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -42,18 +42,7 @@ pub fn FirstLoginPage() -> impl IntoView {
                     <p class="field-error" id="code-error">{code_error}</p>
                 </div>
                 <PasswordInput lang=lang label="password".to_string() server_error=password_error/>
-                <div class="field">
-                    <div class="check">
-                        <input id="terms" name="terms" type="checkbox" value="on" required=true aria-describedby="terms-links terms-error"/>
-                        <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
-                    </div>
-                    <p class="hint" id="terms-links">
-                        <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>
-                        " · "
-                        <a href="/confidentialite" target="_blank">{lang.t("Politique de confidentialité", "Privacy notice")}</a>
-                    </p>
-                    <p class="field-error" id="terms-error">{terms_error}</p>
-                </div>
+                <TermsCheckbox lang=lang error=terms_error/>
                 <button type="submit">{lang.t("Activer mon compte", "Activate my account")}</button>
             </PlainForm>
         </section>

@@ -8,8 +8,7 @@ use crate::form::{Outcome, submitted};
 use crate::pages::errors::ErrorPage;
 use crate::pages::query_param;
 use crate::platform::{app_state, request_context};
-use crate::ui::fields::Required;
-use crate::ui::plain::{OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::plain::{OutcomeNotice, PlainForm, TermsCheckbox, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -71,18 +70,7 @@ pub fn WelcomePage() -> impl IntoView {
             )}</p>
             <OutcomeNotice outcome=outcome/>
             <PlainForm fn_path={<AcceptTerms as ServerFn>::PATH} page="/bienvenue">
-                <div class="field">
-                    <div class="check">
-                        <input id="terms" name="terms" type="checkbox" value="on" required=true aria-describedby="terms-links terms-error"/>
-                        <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
-                    </div>
-                    <p class="hint" id="terms-links">
-                        <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>
-                        " · "
-                        <a href="/confidentialite" target="_blank">{lang.t("Politique de confidentialité", "Privacy notice")}</a>
-                    </p>
-                    <p class="field-error" id="terms-error">{error}</p>
-                </div>
+                <TermsCheckbox lang=lang error=error/>
                 <button type="submit">{lang.t("Accéder à Sésame", "Go to Sésame")}</button>
             </PlainForm>
         </section>

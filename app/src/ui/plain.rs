@@ -143,3 +143,29 @@ pub fn RefusalForm(
         </PlainForm>
     }
 }
+
+/// The mandatory **J'accepte les conditions d'utilisation** checkbox of a server-rendered form,
+/// with links to the terms and the privacy notice and its error slot.
+#[component]
+pub fn TermsCheckbox(
+    /// Interface language.
+    lang: crate::i18n::Lang,
+    /// The error to show, if any.
+    #[prop(into)]
+    error: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <div class="check">
+                <input id="terms" name="terms" type="checkbox" value="on" required=true aria-describedby="terms-links terms-error"/>
+                <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
+            </div>
+            <p class="hint" id="terms-links">
+                <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>
+                " · "
+                <a href="/confidentialite" target="_blank">{lang.t("Politique de confidentialité", "Privacy notice")}</a>
+            </p>
+            <p class="field-error" id="terms-error">{error}</p>
+        </div>
+    }
+}

@@ -12,9 +12,12 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// A failure of a server function that the person cannot fix by changing their input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// The caller must sign in first (or their session ended).
+    /// The caller must sign in first.
     #[error("sign-in required")]
     SignInRequired,
+    /// The caller's session ended (idle or too old): they must sign in again.
+    #[error("session expired")]
+    SessionExpired,
     /// The caller is signed in but lacks the right for this action.
     #[error("forbidden")]
     Forbidden,
@@ -24,6 +27,9 @@ pub enum AppError {
     /// Too many requests are being processed; try again in a moment (HTTP 503).
     #[error("overloaded")]
     Overloaded,
+    /// The database cannot be reached right now; nothing was half-written (HTTP 503).
+    #[error("unavailable")]
+    Unavailable,
     /// Too many attempts from this client; the value is the number of seconds to wait.
     #[error("rate limited")]
     RateLimited(u64),
@@ -39,7 +45,10 @@ impl AppError {
     /// The message shown to the person.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            AppError::SignInRequired => lang
+            AppError::SignInRequired => {
+                lang.t("Connectez-vous pour continuer.", "Please sign in to continue.").into()
+            }
+            AppError::SessionExpired => lang
                 .t(
                     "Votre session a expiré : connectez-vous à nouveau.",
                     "Your session has ended: please sign in again.",
@@ -63,6 +72,12 @@ impl AppError {
                     "The service is very busy: please try again in a few seconds.",
                 )
                 .into(),
+            AppError::Unavailable => lang
+                .t(
+                    "Le service est momentanément indisponible : réessayez dans un instant. Rien n'a été enregistré à moitié.",
+                    "The service is briefly unavailable: please try again in a moment. Nothing was half-saved.",
+                )
+                .into(),
             AppError::RateLimited(secs) => match lang {
                 Lang::Fr => format!("Trop de tentatives. Réessayez dans {}.", crate::domain::duration::human_fr(*secs)),
                 Lang::En => format!("Too many attempts. Try again in {}.", crate::domain::duration::human_en(*secs)),
@@ -79,9 +94,9 @@ impl AppError {
     /// The HTTP status that goes with this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::SignInRequired => 401,
+            AppError::SignInRequired | AppError::SessionExpired => 401,
             AppError::Forbidden | AppError::SecondFactorRequired => 403,
-            AppError::Overloaded => 503,
+            AppError::Overloaded | AppError::Unavailable => 503,
             AppError::RateLimited(_) => 429,
             AppError::Internal => 500,
             AppError::BadRequest(_) => 400,

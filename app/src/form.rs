@@ -7,6 +7,10 @@
 //! the outcome and the values typed (passwords excepted), handed to the page as a
 //! [`Submitted`]. Once hydrated, the same form is submitted in the background and the
 //! island updates in place. One server function, one set of rules, both paths.
+//!
+//! Forms are `novalidate`: the browser's own bubbles (in the browser's language, gone in a
+//! moment, not announced next to the field) give way to Sésame's messages, in French or
+//! English, under each field, from the same rules whatever the path.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -15,8 +19,10 @@ use serde::{Deserialize, Serialize};
 /// Name of the hidden field that tells the server which server function a form calls.
 pub const FN_FIELD: &str = "_fn";
 
-/// Field names whose values are never sent back into a re-rendered page.
-pub const SECRET_FIELDS: &[&str] = &["password", "new_password", "current_password", "totp", "recovery_code"];
+/// Field names whose values are never sent back into a re-rendered page: passwords and
+/// every code (activation code, provisional access code, second-factor codes).
+pub const SECRET_FIELDS: &[&str] =
+    &["password", "new_password", "current_password", "totp", "recovery_code", "code", "access_code"];
 
 /// The state a form starts in: after a submission without JavaScript, the values typed and
 /// the outcome; otherwise empty.
@@ -144,7 +150,9 @@ impl Outcome {
     pub fn from_error(error: &AppError, lang: crate::i18n::Lang) -> Self {
         let out = Outcome::notice(NoticeKind::Error, error.message(lang));
         match error {
-            AppError::SignInRequired => out.with_follow_up("/connexion", lang.t("Se connecter", "Sign in")),
+            AppError::SignInRequired | AppError::SessionExpired => {
+                out.with_follow_up("/connexion", lang.t("Se connecter", "Sign in"))
+            }
             AppError::SecondFactorRequired => out.with_follow_up(
                 "/mon-compte/securite",
                 lang.t("Configurer l'authentification à deux facteurs", "Set up two-factor authentication"),
@@ -321,7 +329,7 @@ where
         let _ = action;
     };
     view! {
-        <form method="post" action=page class=class on:submit=on_submit>
+        <form method="post" action=page class=class novalidate=true on:submit=on_submit>
             <input type="hidden" name=FN_FIELD value=ServFn::url()/>
             {children()}
         </form>

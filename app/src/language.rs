@@ -7,13 +7,6 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// A local path that is safe to redirect to (no other site, no scheme).
-pub fn safe_local_path(back: &str) -> &str {
-    let ok =
-        back.starts_with('/') && !back.starts_with("//") && !back.starts_with("/\\") && !back.contains(['\r', '\n']);
-    if ok { back } else { "/" }
-}
-
 /// Switches the interface language and goes back to the page the person was on.
 #[server(endpoint = "langue")]
 pub async fn set_language(lang: String, back: String) -> Result<(), AppError> {
@@ -29,20 +22,6 @@ pub async fn set_language(lang: String, back: String) -> Result<(), AppError> {
     );
     response
         .append_header(http::header::SET_COOKIE, http::HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?);
-    leptos_axum::redirect(safe_local_path(&back));
+    leptos_axum::redirect(&crate::platform::redirect::local_or(&state.settings.public_url, &back, "/"));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths() {
-        assert_eq!(safe_local_path("/inscription?x=1"), "/inscription?x=1");
-        assert_eq!(safe_local_path("//evil.example"), "/");
-        assert_eq!(safe_local_path("https://evil.example"), "/");
-        assert_eq!(safe_local_path("/\\evil.example"), "/");
-        assert_eq!(safe_local_path(""), "/");
-    }
 }

@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation") view=crate::invitations::pages::InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/bienvenue") view=crate::invitations::pages::WelcomePage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte/securite") view=crate::second_factor::pages::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/mot-de-passe") view=crate::second_factor::pages::ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion/code") view=crate::second_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/resultats") view=crate::professional::pages::ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/factures") view=crate::professional::pages::InvoicesPage ssr=SsrMode::Async/>

@@ -31,9 +31,8 @@ test("support invites a user, who accepts and becomes active, then is deactivate
   await person.getByLabel("Mot de passe").fill(PASSWORD);
   await person.getByRole("button", { name: "Choisir mon mot de passe" }).click();
   await expect(person).toHaveURL(/\/connexion\?invitation=1/);
-  await person.getByLabel("Adresse e-mail").fill(email);
-  await person.getByLabel("Mot de passe").fill(PASSWORD);
-  await person.getByRole("button", { name: "Se connecter" }).click();
+  // A professional: the password, then the code e-mailed at sign-in, then the terms.
+  await signIn(person, email, PASSWORD);
   await expect(person).toHaveURL(/\/bienvenue/);
   await person.getByLabel("J'accepte les conditions d'utilisation").check();
   await person.getByRole("button", { name: "Accéder à Sésame" }).click();
@@ -55,6 +54,7 @@ test("support invites a user, who accepts and becomes active, then is deactivate
   await expect(page.getByText("Le compte est désactivé")).toBeVisible();
   const refused = await person.reload();
   expect(refused?.status()).toBe(401);
-  await expect(person.getByRole("heading", { name: "Connexion nécessaire" })).toBeVisible();
+  // Their session ended: they are told so.
+  await expect(person.getByRole("heading", { name: "Session expirée" })).toBeVisible();
   await personContext.close();
 });

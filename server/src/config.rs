@@ -38,10 +38,43 @@ pub struct Config {
     pub secret_key: String,
     /// Folder with the built site (cargo-leptos `site-root`).
     pub site_root: PathBuf,
-    /// Trust the `X-Forwarded-For` header (behind a reverse proxy only).
-    pub trust_proxy: bool,
+    /// Where the client's address comes from: the TCP peer, or the header a trusted reverse
+    /// proxy sets (`SESAME_TRUST_PROXY`: `false`, `true` for the rightmost
+    /// `X-Forwarded-For` entry, or an `axum-client-ip` source such as `XRealIp`).
+    pub client_ip_source: axum_client_ip::ClientIpSource,
     /// Log as JSON lines (production) or human-readable text.
     pub log_json: bool,
+    /// How often each background job runs.
+    pub jobs: JobIntervals,
+    /// Where health documents are stored when not in the database (`SESAME_DOCUMENTS_DIR`).
+    pub documents_dir: Option<PathBuf>,
+}
+
+/// How often each background job runs (`SESAME_MAIL_POLL`, `SESAME_MAIL_LEASE`,
+/// `SESAME_SCHEDULER_EVERY`, `SESAME_HOUSEKEEPING_EVERY`; values such as `30s`, `5m`, `1h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobIntervals {
+    /// Longest sleep of the mail worker between two looks at the outbox (a new mail wakes
+    /// it at once).
+    pub mail_poll: std::time::Duration,
+    /// How long a mail being sent is reserved for the instance sending it; another instance
+    /// takes it over after this (an instance that died while sending).
+    pub mail_lease: std::time::Duration,
+    /// The scheduler: invitation and provisional-code reminders and expiries.
+    pub scheduler: std::time::Duration,
+    /// Housekeeping: retention (see `sesame_app::platform::retention`), expired sessions.
+    pub housekeeping: std::time::Duration,
+}
+
+impl Default for JobIntervals {
+    fn default() -> Self {
+        JobIntervals {
+            mail_poll: std::time::Duration::from_secs(5),
+            mail_lease: std::time::Duration::from_secs(60),
+            scheduler: std::time::Duration::from_secs(60),
+            housekeeping: std::time::Duration::from_secs(3600),
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -84,8 +117,13 @@ struct FileLayer {
     mail_dir: Option<String>,
     secret_key: Option<String>,
     site_root: Option<String>,
-    trust_proxy: Option<bool>,
+    trust_proxy: Option<toml::Value>,
     log_format: Option<String>,
+    mail_poll: Option<String>,
+    mail_lease: Option<String>,
+    scheduler_every: Option<String>,
+    housekeeping_every: Option<String>,
+    documents_dir: Option<String>,
 }
 
 /// Secrets that are obviously placeholders.
@@ -163,7 +201,7 @@ impl Config {
         }
         let mail_from = pick("SESAME_MAIL_FROM", file.mail_from)
             .unwrap_or_else(|| "Sésame <no-reply@sesame.localhost>".to_string());
-        if mail_from.parse::<lettre_mailbox::Mailbox>().is_err() {
+        if mail_from.parse::<sesame_app::platform::mail::Mailbox>().is_err() {
             return Err(err(
                 "SESAME_MAIL_FROM",
                 format!("'{mail_from}' is not an address such as Sésame <no-reply@example.org>"),
@@ -175,17 +213,53 @@ impl Config {
                 .or_else(|| env("LEPTOS_SITE_ROOT"))
                 .unwrap_or_else(|| "target/site".to_string()),
         );
-        let trust_proxy = match pick("SESAME_TRUST_PROXY", file.trust_proxy.map(|b| b.to_string())) {
-            Some(v) => {
-                parse_bool(&v).ok_or_else(|| err("SESAME_TRUST_PROXY", format!("'{v}' is not true or false")))?
-            }
-            None => false,
+        let client_ip_source = match pick(
+            "SESAME_TRUST_PROXY",
+            file.trust_proxy.map(|v| match v {
+                toml::Value::String(s) => s,
+                other => other.to_string(),
+            }),
+        ) {
+            Some(v) => match parse_bool(&v) {
+                Some(false) => axum_client_ip::ClientIpSource::ConnectInfo,
+                Some(true) => axum_client_ip::ClientIpSource::RightmostXForwardedFor,
+                None => v.trim().parse().map_err(|_| {
+                    err(
+                        "SESAME_TRUST_PROXY",
+                        format!("'{v}' is not true, false, or a header source such as XRealIp or RightmostForwarded"),
+                    )
+                })?,
+            },
+            None => axum_client_ip::ClientIpSource::ConnectInfo,
         };
         let log_json = match pick("SESAME_LOG_FORMAT", file.log_format) {
             Some(v) if v == "json" => true,
             Some(v) if v == "text" => false,
             Some(v) => return Err(err("SESAME_LOG_FORMAT", format!("'{v}' is neither 'text' nor 'json'"))),
             None => mode == Mode::Production,
+        };
+
+        let interval = |setting: &'static str, value: Option<String>, default: std::time::Duration| match value {
+            Some(v) => humantime::parse_duration(v.trim())
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| err(setting, format!("'{v}' is not a duration such as 30s, 5m or 1h"))),
+            None => Ok(default),
+        };
+        let defaults = JobIntervals::default();
+        let jobs = JobIntervals {
+            mail_poll: interval("SESAME_MAIL_POLL", pick("SESAME_MAIL_POLL", file.mail_poll), defaults.mail_poll)?,
+            mail_lease: interval("SESAME_MAIL_LEASE", pick("SESAME_MAIL_LEASE", file.mail_lease), defaults.mail_lease)?,
+            scheduler: interval(
+                "SESAME_SCHEDULER_EVERY",
+                pick("SESAME_SCHEDULER_EVERY", file.scheduler_every),
+                defaults.scheduler,
+            )?,
+            housekeeping: interval(
+                "SESAME_HOUSEKEEPING_EVERY",
+                pick("SESAME_HOUSEKEEPING_EVERY", file.housekeeping_every),
+                defaults.housekeeping,
+            )?,
         };
 
         let secret_key = match pick("SESAME_SECRET_KEY", file.secret_key) {
@@ -231,8 +305,10 @@ impl Config {
             mail_dir,
             secret_key,
             site_root,
-            trust_proxy,
+            client_ip_source,
             log_json,
+            jobs,
+            documents_dir: pick("SESAME_DOCUMENTS_DIR", file.documents_dir).map(PathBuf::from),
         })
     }
 
@@ -262,14 +338,8 @@ fn development_secret(data_dir: &Path) -> Result<String, String> {
     }
     std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let key = sesame_app::platform::crypto::random_token();
-    std::fs::write(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    crate::cli::write_private(&path, key.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(key)
-}
-
-/// Re-export so the configuration can validate the sender address without depending on
-/// lettre directly.
-mod lettre_mailbox {
-    pub use sesame_app::platform::mail::Mailbox;
 }
 
 #[cfg(test)]
@@ -294,6 +364,10 @@ mod tests {
         assert!(c.database_url.starts_with("sqlite://"));
         assert_eq!(c.mode, Mode::Development);
         assert!(!c.secure_cookies());
+        assert_eq!(c.jobs, JobIntervals::default());
+        let c =
+            Config::from_layers(env_of(&[("SESAME_SECRET_KEY", KEY), ("SESAME_SCHEDULER_EVERY", "250ms")])).unwrap();
+        assert_eq!(c.jobs.scheduler, std::time::Duration::from_millis(250));
     }
 
     #[test]
@@ -304,6 +378,9 @@ mod tests {
             (&[("SESAME_SMTP_URL", "http://x")], "SESAME_SMTP_URL"),
             (&[("SESAME_PUBLIC_URL", "example.org")], "SESAME_PUBLIC_URL"),
             (&[("SESAME_ENV", "prod")], "SESAME_ENV"),
+            (&[("SESAME_SCHEDULER_EVERY", "soon")], "SESAME_SCHEDULER_EVERY"),
+            (&[("SESAME_HOUSEKEEPING_EVERY", "0s")], "SESAME_HOUSEKEEPING_EVERY"),
+            (&[("SESAME_TRUST_PROXY", "maybe")], "SESAME_TRUST_PROXY"),
             (&[("SESAME_SECRET_KEY", "short")], "SESAME_SECRET_KEY"),
             (&[("SESAME_SECRET_KEY", "change-me-change-me-change-me-change-me")], "SESAME_SECRET_KEY"),
         ];

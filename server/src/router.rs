@@ -23,7 +23,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 
 /// Builds the complete HTTP application.
-pub fn build(state: AppState) -> Router {
+pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::context::ClientAddressing>) -> Router {
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let options = state.leptos_options.clone();
@@ -44,7 +44,10 @@ pub fn build(state: AppState) -> Router {
         .fallback_service(routes)
         .layer(middleware::from_fn(server_fn_status::server_fn_status))
         .layer(middleware::from_fn_with_state(state.clone(), nojs_forms))
-        .layer(middleware::from_fn_with_state(state.clone(), request_context))
+        .layer(middleware::from_fn_with_state(
+            crate::middleware::context::ContextState { app: state.clone(), addressing },
+            request_context,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), security))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))

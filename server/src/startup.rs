@@ -26,19 +26,11 @@ pub struct Overrides {
     pub hasher: Option<Arc<PasswordHasher>>,
     /// Whether to run the background workers.
     pub workers: bool,
-    /// How often the invitation scheduler runs.
-    pub scheduler_every: Duration,
 }
 
 impl Default for Overrides {
     fn default() -> Self {
-        Overrides {
-            clock: Arc::new(SystemClock),
-            mail: None,
-            hasher: None,
-            workers: true,
-            scheduler_every: Duration::from_secs(60),
-        }
+        Overrides { clock: Arc::new(SystemClock), mail: None, hasher: None, workers: true }
     }
 }
 
@@ -83,7 +75,7 @@ pub fn build_state(config: &Config, db: Db, overrides: &Overrides) -> AppState {
             secure_cookies: config.secure_cookies(),
             production: config.mode == crate::config::Mode::Production,
             log_mail_links: config.mode == crate::config::Mode::Development && config.smtp_url.is_none(),
-            trust_proxy: config.trust_proxy,
+            trust_proxy: config.client_ip_source != axum_client_ip::ClientIpSource::ConnectInfo,
         }),
         clock: overrides.clock.clone(),
         hasher: overrides.hasher.clone().unwrap_or_else(|| Arc::new(PasswordHasher::for_this_machine())),
@@ -174,27 +166,25 @@ pub async fn spawn_on(
     let state = build_state(config, db, &overrides);
     let transport = mail_transport(config)?;
     let mail_settings = overrides.mail.clone().unwrap_or_else(|| {
-        MailWorkerSettings::standard(config.mail_from.parse().expect("validated by the configuration"))
+        MailWorkerSettings::standard(
+            config.mail_from.parse().expect("validated by the configuration"),
+            config.jobs.mail_poll,
+            config.jobs.mail_lease,
+        )
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
-
-    let mut workers = Vec::new();
-    if overrides.workers {
-        workers.push(tokio::spawn(crate::workers::mail::run(
-            state.clone(),
-            transport,
-            mail_settings,
-            shutdown_rx.clone(),
-        )));
-        workers.push(tokio::spawn(crate::workers::housekeeping::run(
-            state.clone(),
-            Duration::from_secs(3600),
-            shutdown_rx.clone(),
-        )));
-    }
+    let workers = if overrides.workers {
+        crate::workers::start(&state, config.jobs, transport, mail_settings, &shutdown_rx)
+    } else {
+        Vec::new()
+    };
 
     let addr = listener.local_addr()?;
-    let app = crate::router::build(state.clone());
+    let addressing = Arc::new(crate::middleware::context::ClientAddressing::new(
+        config.client_ip_source.clone(),
+        config.mode == crate::config::Mode::Production,
+    ));
+    let app = crate::router::build(state.clone(), addressing);
     let mut rx = shutdown_rx.clone();
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -212,11 +212,20 @@ pub fn decode_words(s: &str) -> String {
 
 type Store = Arc<Mutex<Vec<ReceivedMail>>>;
 
+/// How the sink answers the end of a message: at once, or after a delay (a slow server,
+/// so that a test can kill a client in the middle of sending).
+#[derive(Debug, Default)]
+struct Pace {
+    accept_delay: Mutex<Duration>,
+    in_progress: std::sync::atomic::AtomicUsize,
+}
+
 /// A running (or stopped) SMTP sink.
 pub struct SmtpSink {
     addr: SocketAddr,
     store: Store,
     notify: Arc<Notify>,
+    pace: Arc<Pace>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -228,7 +237,8 @@ impl SmtpSink {
 
     /// Starts on a given address.
     pub async fn start_on(addr: SocketAddr) -> std::io::Result<Self> {
-        let mut sink = SmtpSink { addr, store: Arc::default(), notify: Arc::new(Notify::new()), task: None };
+        let mut sink =
+            SmtpSink { addr, store: Arc::default(), notify: Arc::new(Notify::new()), pace: Arc::default(), task: None };
         sink.listen().await?;
         Ok(sink)
     }
@@ -238,18 +248,33 @@ impl SmtpSink {
         self.addr = listener.local_addr()?;
         let store = self.store.clone();
         let notify = self.notify.clone();
+        let pace = self.pace.clone();
         self.task = Some(tokio::spawn(async move {
             let mut sessions = tokio::task::JoinSet::new();
             loop {
                 let Ok((stream, _)) = listener.accept().await else { continue };
                 let store = store.clone();
                 let notify = notify.clone();
+                let pace = pace.clone();
                 sessions.spawn(async move {
-                    let _ = session(stream, store, notify).await;
+                    let _ = session(stream, store, notify, pace).await;
                 });
             }
         }));
         Ok(())
+    }
+
+    /// From now on, holds each message this long before accepting it (a message whose
+    /// sender disconnects meanwhile is not accepted, as a real server would not).
+    pub fn set_accept_delay(&self, delay: Duration) {
+        if let Ok(mut d) = self.pace.accept_delay.lock() {
+            *d = delay;
+        }
+    }
+
+    /// Messages fully transmitted and not yet accepted (held by the accept delay).
+    pub fn in_progress(&self) -> usize {
+        self.pace.in_progress.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The address it listens on.
@@ -335,7 +360,7 @@ fn address_of(arg: &str) -> String {
     }
 }
 
-async fn session(stream: TcpStream, store: Store, notify: Arc<Notify>) -> std::io::Result<()> {
+async fn session(stream: TcpStream, store: Store, notify: Arc<Notify>, pace: Arc<Pace>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     write.write_all(b"220 sesame-testkit ESMTP ready\r\n").await?;
@@ -374,6 +399,18 @@ async fn session(stream: TcpStream, store: Store, notify: Arc<Notify>) -> std::i
                     }
                     let l = line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line);
                     raw.push_str(l);
+                }
+                let delay = pace.accept_delay.lock().map(|d| *d).unwrap_or_default();
+                if !delay.is_zero() {
+                    pace.in_progress.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    tokio::time::sleep(delay).await;
+                    pace.in_progress.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                    // A sender that died meanwhile has closed the connection: nothing to accept.
+                    if let Ok(Ok(buf)) = tokio::time::timeout(Duration::from_millis(20), reader.fill_buf()).await
+                        && buf.is_empty()
+                    {
+                        return Ok(());
+                    }
                 }
                 let mail = ReceivedMail::parse(std::mem::take(&mut from), std::mem::take(&mut to), raw);
                 if let Ok(mut m) = store.lock() {

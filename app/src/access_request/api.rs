@@ -15,18 +15,14 @@ use leptos::prelude::*;
 /// approvers (names only) and whether sign-up is open. Limited per client.
 #[server(endpoint = "structure")]
 pub async fn lookup_structure(code: String) -> Result<StructureLookup, AppError> {
+    use crate::platform::limits::{self, LimitedAction};
     use crate::platform::state::internal;
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    let key = format!("lookup:{}", ctx.client_key);
-    let limit = super::flows::LOOKUPS_PER_CLIENT;
-    if let Some(wait) = crate::platform::rate_limit::exceeded(&state.db, &key, limit, state.now())
-        .await
-        .map_err(internal("rate limit"))?
-    {
-        return Err(AppError::RateLimited(wait));
+    if code.chars().count() > 40 {
+        return Err(AppError::BadRequest("code too long".into()));
     }
-    crate::platform::rate_limit::hit(&state.db, &key, limit, state.now()).await.map_err(internal("rate limit"))?;
+    limits::check(&state, LimitedAction::StructureLookup { client: &ctx.client_key }).await?;
     crate::structures::service::lookup(&state.db, &code, state.today(), ctx.lang).await.map_err(internal("lookup"))
 }
 

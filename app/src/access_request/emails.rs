@@ -75,3 +75,50 @@ pub fn awaiting_approver(
     }
     .render(lang, to, "access_request_awaiting_approver")
 }
+
+/// To the owner of an address that already has an account, instead of a second account:
+/// someone asked for professional access with it. The visitor is told nothing different.
+pub fn address_has_account(lang: Lang, to: &str, first_name: &str, sign_in: &str, reset: &str) -> Mail {
+    Message {
+        subject: lang.t(
+            "Une demande d'accès a été faite avec votre adresse",
+            "An access request was made with your address",
+        )
+        .into(),
+        greeting: greeting(lang, first_name),
+        paragraphs: vec![
+            lang.t(
+                "Quelqu'un (sans doute vous) a demandé un accès professionnel à Sésame avec cette adresse e-mail. Un compte Sésame utilise déjà cette adresse : une adresse ne sert qu'à un compte, la demande n'a donc pas été enregistrée.",
+                "Someone (probably you) asked for professional access to Sésame with this e-mail address. A Sésame account already uses this address: an address serves one account only, so the request was not recorded.",
+            )
+            .into(),
+            format!("{} {sign_in}", lang.t("Si c'est votre compte, connectez-vous :", "If it is your account, sign in:")),
+            lang.t(
+                "Pour un accès professionnel distinct, faites la demande avec votre adresse professionnelle individuelle. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                "For separate professional access, make the request with your own professional address. If you did not make this request, ignore this message.",
+            )
+            .into(),
+        ],
+        button: Some((lang.t("J'ai oublié mon mot de passe", "I forgot my password").into(), reset.into())),
+        ..Default::default()
+    }
+    .render(lang, to, "access_request_address_in_use")
+}
+
+/// To an address that already has a request in progress: a second one was asked.
+pub fn request_in_progress(lang: Lang, to: &str, first_name: &str) -> Mail {
+    Message {
+        subject: lang
+            .t("Une demande d'accès est déjà en cours pour votre adresse", "An access request is already in progress for your address")
+            .into(),
+        greeting: greeting(lang, first_name),
+        paragraphs: vec![lang
+            .t(
+                "Quelqu'un (sans doute vous) a de nouveau demandé un accès professionnel à Sésame avec cette adresse e-mail. Une demande est déjà en cours pour elle : vous recevez un e-mail à chacune de ses étapes, inutile d'en faire une autre. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                "Someone (probably you) asked again for professional access to Sésame with this e-mail address. A request is already in progress for it: you get an e-mail at each of its steps, there is no need for another one. If you did not make this request, ignore this message.",
+            )
+            .into()],
+        ..Default::default()
+    }
+    .render(lang, to, "access_request_in_progress")
+}

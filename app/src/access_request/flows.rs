@@ -2,26 +2,20 @@
 
 use super::emails;
 use super::service::{self, NewRequest};
-use crate::accounts::flows::parse_name;
 use crate::domain::access_request::{Profile, RequestState, Rights, SiteScope};
 use crate::domain::email::Email;
+use crate::domain::names::parse_name;
 use crate::domain::phone::Phone;
 use crate::domain::structure::{CorrespondentCode, Opening};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
-use crate::platform::clock::HOUR;
 use crate::platform::db::is_unique_violation;
+use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
-use crate::platform::rate_limit::{self, Limit};
 use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 use crate::structures::service as structures;
-
-/// Requests accepted from one client address per hour.
-const PER_CLIENT: Limit = Limit { max: 10, window: HOUR };
-/// Correspondent-code lookups per client address per hour.
-pub const LOOKUPS_PER_CLIENT: Limit = Limit { max: 300, window: HOUR };
 
 /// What the form sends.
 #[derive(Debug, Default)]
@@ -119,6 +113,9 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
             ),
         );
     }
+    if input.sites.len() > 100 {
+        errors.add("sites", lang.t("Trop de sites choisis.", "Too many sites chosen."));
+    }
     let rights = Rights { results: input.results, invoices: input.invoices };
     let mut approver = None;
     let mut scope = None;
@@ -187,35 +184,31 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
         return Ok(Outcome::invalid(errors.0, lang));
     }
 
-    let in_use = || {
-        Outcome {
-            field_errors: vec![(
-                "email".into(),
-                lang.t(
-                    "Cette adresse e-mail est déjà utilisée : une adresse, un compte. Si c'est la vôtre, connectez-vous ou réinitialisez votre mot de passe.",
-                    "This e-mail address is already used: one address, one account. If it is yours, sign in or reset your password.",
-                )
-                .into(),
-            )],
-            notice: Some((
-                NoticeKind::Error,
-                lang.t("Cette adresse e-mail est déjà utilisée.", "This e-mail address is already used.").into(),
-            )),
-            ..Outcome::default()
-        }
-        .with_follow_up("/connexion", lang.t("Se connecter", "Sign in"))
-    };
-    if service::email_in_use(&state.db, &email.key()).await.map_err(internal("email in use"))? {
-        return Ok(in_use());
-    }
-    let key = format!("access-request:{}", ctx.client_key);
-    if let Some(wait) =
-        rate_limit::exceeded(&state.db, &key, PER_CLIENT, state.now()).await.map_err(internal("rate limit"))?
-    {
-        return Err(AppError::RateLimited(wait));
+    // Every complete attempt counts against the client's limit, whatever its outcome.
+    limits::check(state, LimitedAction::AccessRequest { client: &ctx.client_key }).await?;
+    let request_state = RequestState::initial(profile, rights);
+    let sent_page = format!("/demande-acces/envoyee?etat={}", request_state.as_str());
+    // An address with an account gets the same answer as a new one; its owner is told by
+    // e-mail instead. A sign-up never confirmed does not count: the real owner of the
+    // address proves it with the provisional code e-mailed at validation.
+    let existing =
+        crate::accounts::service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("find user"))?;
+    if let Some(owner) = existing.filter(|u| u.status != crate::domain::account::AccountStatus::Unverified) {
+        let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+        let mail = emails::address_has_account(
+            Lang::from_code(&owner.lang),
+            &owner.email,
+            &owner.first_name,
+            &state.settings.url("/connexion"),
+            &state.settings.url("/mot-de-passe-oublie"),
+        );
+        outbox::enqueue(&mut tx, &mail, state.now()).await.map_err(internal("outbox"))?;
+        tx.commit().await.map_err(internal("commit"))?;
+        state.wake_mailer();
+        leptos_axum::redirect(&sent_page);
+        return Ok(Outcome::ok());
     }
 
-    let request_state = RequestState::initial(profile, rights);
     let now = state.now();
     let email_key = email.key();
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;
@@ -235,7 +228,17 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
     };
     let id = match service::insert(&mut tx, &new, now).await {
         Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Ok(in_use()),
+        Err(e) if is_unique_violation(&e) => {
+            // A request is already open for this address: tell its owner, answer as usual.
+            drop(tx);
+            let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+            let mail = emails::request_in_progress(lang, email.as_str(), &first_name);
+            outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+            tx.commit().await.map_err(internal("commit"))?;
+            state.wake_mailer();
+            leptos_axum::redirect(&sent_page);
+            return Ok(Outcome::ok());
+        }
         Err(e) => return Err(internal("insert request")(e)),
     };
     audit::record(
@@ -276,9 +279,8 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
         outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
     }
     tx.commit().await.map_err(internal("commit"))?;
-    rate_limit::hit(&state.db, &key, PER_CLIENT, now).await.map_err(internal("rate limit"))?;
     state.wake_mailer();
-    leptos_axum::redirect(&format!("/demande-acces/envoyee?etat={}", request_state.as_str()));
+    leptos_axum::redirect(&sent_page);
     Ok(Outcome::ok())
 }
 

@@ -139,7 +139,7 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
         <Form action=action page="/demande-acces" class="access-request">
             <FormNotice outcome=outcome/>
             <HydrationMarker/>
-            <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+            <crate::ui::fields::RequiredNote lang=lang/>
             <input type="hidden" name="rights_profile" value=rights_profile.get_untracked() prop:value=move || rights_profile.get()/>
             <fieldset>
                 <legend>{lang.t("Profil", "Profile")}<Required/></legend>

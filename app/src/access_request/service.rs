@@ -1,7 +1,7 @@
 //! Storing access requests.
 
 use crate::domain::access_request::{Profile, RequestState, Rights, SiteScope};
-use crate::platform::db::{Db, Tx};
+use crate::platform::db::Tx;
 
 /// A request to store.
 pub struct NewRequest<'a> {
@@ -64,19 +64,6 @@ pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sq
             .await?;
     }
     Ok(id)
-}
-
-/// True when the address is used by an account or an open request (whichever: the answer
-/// does not say).
-pub async fn email_in_use(db: &Db, email_key: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM users WHERE email_key = $1) + \
-                (SELECT COUNT(*) FROM access_requests WHERE email_key = $1 AND state IN ('pending_approver', 'pending_support', 'validated'))",
-    )
-    .bind(email_key)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n > 0)
 }
 
 /// What was asked, kept to show the approver's changes to support.

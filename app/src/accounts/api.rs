@@ -4,6 +4,8 @@
 // `#[server]` generates a public argument struct per function; its fields are the
 // documented function's parameters.
 #![allow(missing_docs)]
+// Server functions mirror their form, one parameter per field.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use crate::form::Outcome;
@@ -19,6 +21,7 @@ pub async fn sign_up(
     birth_date: String,
     terms: Option<String>,
     website: Option<String>,
+    next: Option<String>,
 ) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
@@ -33,6 +36,7 @@ pub async fn sign_up(
             birth_date,
             terms: terms.is_some(),
             honeypot: website.unwrap_or_default(),
+            next: next.unwrap_or_default(),
         },
     )
     .await
@@ -46,33 +50,39 @@ pub async fn resend_verification(email: String) -> Result<Outcome, AppError> {
     super::flows::resend_verification(&state, &ctx, &email).await
 }
 
-/// Confirms an e-mail address from the link's page.
+/// Confirms an e-mail address from the link's page; `next` is where to go after signing in.
 #[server(endpoint = "verifier-email")]
-pub async fn verify_email(token: String) -> Result<Outcome, AppError> {
+pub async fn verify_email(token: String, next: Option<String>) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::verify_email(&state, &ctx, &token).await
+    super::flows::verify_email(&state, &ctx, &token, next.as_deref().unwrap_or_default()).await
 }
 
-/// Signs in (`/connexion`); `next` is the page to go back to.
+/// Signs in (`/connexion`); `next` is the page to go back to; `remember` is "Rester
+/// connecté sur cet appareil" (patients).
 #[server(endpoint = "connexion")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<Outcome, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+    remember: Option<String>,
+) -> Result<Outcome, AppError> {
     use super::flows::{self, SignInResult};
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
     match flows::check_credentials(&state, &ctx, &email, password).await? {
         SignInResult::Refused(outcome) => Ok(outcome),
-        SignInResult::Success(user_id, kind) => {
-            let stage = flows::open_session(&state, user_id).await?;
-            let target = next
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .map(crate::language::safe_local_path)
-                .unwrap_or_else(|| flows::home_of(kind));
+        SignInResult::Success(signed_in) => {
+            let stage = flows::open_session(&state, &ctx, signed_in, remember.is_some()).await?;
+            let target = crate::platform::redirect::local_or(
+                &state.settings.public_url,
+                next.as_deref().unwrap_or_default(),
+                flows::home_of(signed_in.kind),
+            );
             if stage == crate::platform::session::Stage::SecondFactor {
-                leptos_axum::redirect(&format!("/connexion/code?suite={}", crate::pages::url_encode(target)));
+                leptos_axum::redirect(&format!("/connexion/code?suite={}", crate::pages::url_encode(&target)));
             } else {
-                leptos_axum::redirect(target);
+                leptos_axum::redirect(&target);
             }
             Ok(Outcome::ok())
         }

@@ -13,28 +13,13 @@ use crate::domain::password;
 use crate::error::{AppError, AppResult};
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
-use crate::platform::clock::{DAY, HOUR, MINUTE};
 use crate::platform::db::is_unique_violation;
+use crate::platform::limits::{self, LimitedAction, SIGN_IN_FAILURES_BEFORE_DELAY, SIGN_IN_LOCK_AFTER};
 use crate::platform::mail::outbox;
 use crate::platform::passwords::HashError;
-use crate::platform::rate_limit::{self, Limit};
+use crate::platform::rate_limit;
 use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
-
-/// Sign-in failures before delays start.
-pub const FAILURES_BEFORE_DELAY: i64 = 3;
-/// Sign-in failures that lock the account until a password reset.
-pub const LOCK_AFTER: i64 = 10;
-/// How long sign-in failures are remembered.
-const FAILURE_MEMORY: Limit = Limit { max: LOCK_AFTER, window: 30 * DAY };
-/// Sign-in failures accepted from one client address.
-const CLIENT_FAILURES: Limit = Limit { max: 50, window: 15 * MINUTE };
-/// Sign-ups accepted from one client address.
-const CLIENT_SIGNUPS: Limit = Limit { max: 10, window: HOUR };
-/// Link e-mails (verification, reset) per address.
-const LINKS_PER_ADDRESS: Limit = Limit { max: 5, window: HOUR };
-/// Link e-mails per client address.
-const LINKS_PER_CLIENT: Limit = Limit { max: 20, window: HOUR };
 
 /// Maps a hashing failure: overload is a 503, the rest an internal error.
 pub fn hash_error(e: HashError) -> AppError {
@@ -47,23 +32,13 @@ pub fn hash_error(e: HashError) -> AppError {
     }
 }
 
-/// Seconds to wait after `failures` consecutive sign-in failures.
+/// Seconds to wait after `failures` consecutive sign-in failures from one client.
 pub fn delay_after(failures: i64) -> i64 {
-    if failures < FAILURES_BEFORE_DELAY { 0 } else { (1i64 << (failures - FAILURES_BEFORE_DELAY).min(6)).min(60) }
-}
-
-fn login_key(state: &AppState, email_key: &str) -> String {
-    format!("login:{}", state.keyed_hash("login", email_key))
-}
-
-async fn limited(state: &AppState, key: &str, limit: Limit) -> AppResult<()> {
-    if let Some(wait) =
-        rate_limit::exceeded(&state.db, key, limit, state.now()).await.map_err(internal("rate limit"))?
-    {
-        return Err(AppError::RateLimited(wait));
+    if failures < SIGN_IN_FAILURES_BEFORE_DELAY {
+        0
+    } else {
+        (1i64 << (failures - SIGN_IN_FAILURES_BEFORE_DELAY).min(6)).min(60)
     }
-    rate_limit::hit(&state.db, key, limit, state.now()).await.map_err(internal("rate limit"))?;
-    Ok(())
 }
 
 /// What the sign-up form sends.
@@ -82,19 +57,11 @@ pub struct SignUpInput {
     pub terms: bool,
     /// The honeypot field, invisible to people.
     pub honeypot: String,
+    /// Where the person was going (e.g. `/activation`), kept through the verification link.
+    pub next: String,
 }
 
-/// Checks a name field: present, not absurdly long, no control characters.
-pub fn parse_name(value: &str, lang: Lang, empty: (&'static str, &'static str)) -> Result<String, String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(lang.t(empty.0, empty.1).into());
-    }
-    if v.chars().count() > 100 || v.chars().any(char::is_control) {
-        return Err(lang.t("Ce nom n'est pas valide.", "This name is not valid.").into());
-    }
-    Ok(v.split_whitespace().collect::<Vec<_>>().join(" "))
-}
+use crate::domain::names::parse_name;
 
 /// Creates a patient account and e-mails the verification link. Redirects to the page that
 /// says "check your e-mails" whether or not the address already had an account.
@@ -136,7 +103,7 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
     if !errors.is_empty() {
         return Ok(Outcome::invalid(errors.0, lang));
     }
-    limited(state, &format!("signup:{}", ctx.client_key), CLIENT_SIGNUPS).await?;
+    limits::check(state, LimitedAction::SignUp { client: &ctx.client_key }).await?;
 
     // Hash on every path, so an existing address answers in the same time as a new one.
     let hash = state.hasher.hash(input.password).await.map_err(hash_error)?;
@@ -164,7 +131,7 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
             let token = service::issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail, now)
                 .await
                 .map_err(internal("token"))?;
-            let link = state.settings.url(&format!("/verifier-email?jeton={token}"));
+            let link = verification_link(state, &token, &input.next);
             outbox::enqueue(&mut tx, &emails::verification(lang, email.as_str(), &first_name, &link), now)
                 .await
                 .map_err(internal("outbox"))?;
@@ -198,6 +165,17 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
     Ok(Outcome::ok())
 }
 
+/// The verification link of a token, carrying where the person was going, if anywhere on
+/// this site.
+fn verification_link(state: &AppState, token: &str, next: &str) -> String {
+    match crate::platform::redirect::local_target(&state.settings.public_url, next) {
+        Some(next) => {
+            state.settings.url(&format!("/verifier-email?jeton={token}&suite={}", crate::pages::url_encode(&next)))
+        }
+        None => state.settings.url(&format!("/verifier-email?jeton={token}")),
+    }
+}
+
 /// Sends a new verification link, if the address has an unverified account. Same answer
 /// in every case.
 pub async fn resend_verification(state: &AppState, ctx: &RequestContext, email: &str) -> AppResult<Outcome> {
@@ -206,8 +184,8 @@ pub async fn resend_verification(state: &AppState, ctx: &RequestContext, email: 
         Ok(e) => e,
         Err(e) => return Ok(Outcome::invalid(vec![("email".into(), e.message(lang).into())], lang)),
     };
-    limited(state, &format!("links-client:{}", ctx.client_key), LINKS_PER_CLIENT).await?;
-    limited(state, &format!("links:{}", state.keyed_hash("links", &email.key())), LINKS_PER_ADDRESS).await?;
+    limits::check(state, LimitedAction::LinkMailFromClient { client: &ctx.client_key }).await?;
+    limits::check(state, LimitedAction::LinkMailToAddress { email_key: &email.key() }).await?;
     let now = state.now();
     let user = service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("find user"))?;
     if let Some(user) = user.filter(|u| u.status == AccountStatus::Unverified) {
@@ -255,7 +233,7 @@ pub fn link_problem(state: TokenState, purpose: TokenPurpose, lang: Lang) -> Out
 
 /// Confirms an address from the link's page (a POST: mail scanners that open links do not
 /// consume them). Redirects to sign-in.
-pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str) -> AppResult<Outcome> {
+pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str, next: &str) -> AppResult<Outcome> {
     let now = state.now();
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;
     match service::consume_token(&mut tx, token.trim(), TokenPurpose::VerifyEmail, now)
@@ -272,7 +250,12 @@ pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str) -
             .await
             .map_err(internal("audit"))?;
             tx.commit().await.map_err(internal("commit"))?;
-            leptos_axum::redirect("/connexion?verifie=1");
+            match crate::platform::redirect::local_target(&state.settings.public_url, next) {
+                Some(next) => {
+                    leptos_axum::redirect(&format!("/connexion?verifie=1&suite={}", crate::pages::url_encode(&next)))
+                }
+                None => leptos_axum::redirect("/connexion?verifie=1"),
+            }
             Ok(Outcome::ok())
         }
         other => Ok(link_problem(other, TokenPurpose::VerifyEmail, ctx.lang)),
@@ -282,13 +265,44 @@ pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str) -
 /// What happened at sign-in, before opening a session.
 #[derive(Debug)]
 pub enum SignInResult {
-    /// Password right and account usable: the user id.
-    Success(i64, UserKind),
+    /// Password right and account usable.
+    Success(SignedIn),
     /// Answered without opening a session.
     Refused(Outcome),
 }
 
-/// Checks an e-mail and password with progressive delays and a lock.
+/// An account whose password was just checked.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn {
+    /// The account.
+    pub user_id: i64,
+    /// Its kind.
+    pub kind: UserKind,
+    /// Too many failures on this account lately (all clients together): the password alone
+    /// is not enough, a code e-mailed to the owner is asked too.
+    pub needs_email_code: bool,
+}
+
+fn waiting(lang: Lang, secs: u64) -> Outcome {
+    let message = match lang {
+        Lang::Fr => format!(
+            "Plusieurs essais ont échoué : par sécurité, patientez {} avant de réessayer.",
+            crate::domain::duration::human_fr(secs)
+        ),
+        Lang::En => format!(
+            "Several attempts failed: for safety, wait {} before trying again.",
+            crate::domain::duration::human_en(secs)
+        ),
+    };
+    Outcome::notice(NoticeKind::Warn, message)
+        .with_follow_up("/mot-de-passe-oublie", lang.t("Mot de passe oublié ?", "Forgot your password?"))
+}
+
+/// Checks an e-mail and password. Every attempt is counted before the password is
+/// checked: per client (any account), per account and client (progressive delays, then
+/// that client alone is locked out of that account), and per account (after 100 failures
+/// in a row the password alone no longer signs in). A stranger can thus slow down or lock
+/// only their own attempts, never the owner's.
 pub async fn check_credentials(
     state: &AppState,
     ctx: &RequestContext,
@@ -303,52 +317,40 @@ pub async fn check_credentials(
     if password.is_empty() {
         errors.add("password", lang.t("Indiquez votre mot de passe.", "Enter your password."));
     }
+    if email.chars().count() > 254 || password.chars().count() > 1024 {
+        errors
+            .add("email", lang.t("Adresse e-mail ou mot de passe trop long.", "E-mail address or password too long."));
+    }
     if !errors.is_empty() {
         return Ok(SignInResult::Refused(Outcome::invalid(errors.0, lang)));
     }
     let email_key = email.trim().to_lowercase();
-    let key = login_key(state, &email_key);
     let now = state.now();
 
-    if let Some(wait) =
-        rate_limit::exceeded(&state.db, &format!("login-client:{}", ctx.client_key), CLIENT_FAILURES, now)
-            .await
-            .map_err(internal("rate limit"))?
-    {
-        return Err(AppError::RateLimited(wait));
+    let from_client = LimitedAction::SignInFromClient { client: &ctx.client_key };
+    limits::check(state, from_client).await?;
+    let this_client = LimitedAction::SignIn { email_key: &email_key, client: &ctx.client_key };
+    let key = this_client.key(state);
+    let turn =
+        rate_limit::take_turn(&state.db, &key, this_client.limit(), now).await.map_err(internal("rate limit"))?;
+    if turn.blocked_until > now {
+        limits::undo(state, from_client).await?;
+        return Ok(SignInResult::Refused(waiting(lang, ((turn.blocked_until - now) as u64).div_ceil(1000))));
     }
-    let failures = rate_limit::peek(&state.db, &key, FAILURE_MEMORY, now).await.map_err(internal("rate limit"))?;
-    if failures.count >= LOCK_AFTER {
+    if turn.count > SIGN_IN_LOCK_AFTER {
         return Ok(SignInResult::Refused(locked(lang)));
     }
-    let wait_ms = delay_after(failures.count) * 1000 - (now - failures.last_at);
-    if failures.count >= FAILURES_BEFORE_DELAY && wait_ms > 0 {
-        let secs = (wait_ms as u64).div_ceil(1000);
-        let message = match lang {
-            Lang::Fr => format!(
-                "Plusieurs essais ont échoué : par sécurité, patientez {} avant de réessayer.",
-                crate::domain::duration::human_fr(secs)
-            ),
-            Lang::En => format!(
-                "Several attempts failed: for safety, wait {} before trying again.",
-                crate::domain::duration::human_en(secs)
-            ),
-        };
-        return Ok(SignInResult::Refused(
-            Outcome::notice(NoticeKind::Warn, message)
-                .with_follow_up("/mot-de-passe-oublie", lang.t("Mot de passe oublié ?", "Forgot your password?")),
-        ));
-    }
+    let account = limits::count(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
 
     let user = service::find_by_email_key(&state.db, &email_key).await.map_err(internal("find user"))?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = state.hasher.verify(password, stored).await.map_err(hash_error)?;
     let Some(user) = user.filter(|_| ok) else {
-        let after = rate_limit::hit(&state.db, &key, FAILURE_MEMORY, now).await.map_err(internal("rate limit"))?;
-        rate_limit::hit(&state.db, &format!("login-client:{}", ctx.client_key), CLIENT_FAILURES, now)
-            .await
-            .map_err(internal("rate limit"))?;
-        if after.count >= LOCK_AFTER {
+        let wait = delay_after(turn.count);
+        if wait > 0 {
+            rate_limit::block_until(&state.db, &key, now + wait * 1000).await.map_err(internal("rate limit"))?;
+        }
+        if turn.count >= SIGN_IN_LOCK_AFTER {
             return Ok(SignInResult::Refused(locked(lang)));
         }
         return Ok(SignInResult::Refused(
@@ -361,8 +363,15 @@ pub async fn check_credentials(
     };
     // The password is right: the person owns the account, so its state may be explained.
     rate_limit::clear(&state.db, &key).await.map_err(internal("rate limit"))?;
+    limits::undo(state, from_client).await?;
+    let needs_email_code = account.count > limits::SIGN_IN_ACCOUNT_HARD_STOP;
+    if !needs_email_code {
+        limits::forget(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
+    }
     match user.status {
-        AccountStatus::Active | AccountStatus::InvitationAccepted => Ok(SignInResult::Success(user.id, user.kind)),
+        AccountStatus::Active | AccountStatus::InvitationAccepted => {
+            Ok(SignInResult::Success(SignedIn { user_id: user.id, kind: user.kind, needs_email_code }))
+        }
         AccountStatus::Unverified => Ok(SignInResult::Refused(
             Outcome::notice(
                 NoticeKind::Warn,
@@ -397,37 +406,88 @@ fn locked(lang: Lang) -> Outcome {
     Outcome::notice(
         NoticeKind::Error,
         lang.t(
-            "Par sécurité, la connexion est bloquée après trop d'essais infructueux. Choisissez un nouveau mot de passe pour la débloquer.",
-            "For safety, signing in is blocked after too many failed attempts. Choose a new password to unblock it.",
+            "Par sécurité, la connexion à ce compte est bloquée depuis cet appareil après trop d'essais infructueux. Choisissez un nouveau mot de passe pour la débloquer.",
+            "For safety, signing in to this account is blocked from this device after too many failed attempts. Choose a new password to unblock it.",
         ),
     )
     .with_follow_up("/mot-de-passe-oublie", lang.t("Choisir un nouveau mot de passe", "Choose a new password"))
 }
 
-/// Opens a session: stores it and sets the cookie on the response. Accounts with a second
-/// factor first get a session that only allows giving it.
-pub async fn open_session(state: &AppState, user_id: i64) -> AppResult<session::Stage> {
+/// Which second factor a sign-in needs, from the account's kind and enrolment: support and
+/// administrators their authenticator app (only), professionals theirs or a code e-mailed
+/// now, patients theirs if they enrolled one (or an e-mailed code after too many failures).
+fn second_factor_for(
+    kind: UserKind,
+    totp: bool,
+    needs_email_code: bool,
+) -> Option<crate::second_factor::flows::Method> {
+    use crate::second_factor::flows::Method;
+    match (kind, totp) {
+        (_, true) => Some(Method::App),
+        (UserKind::Support, false) => None, // enrols at once: the back-office refuses without it
+        (UserKind::Professional, false) => Some(Method::Email),
+        (UserKind::Patient, false) => needs_email_code.then_some(Method::Email),
+    }
+}
+
+/// Opens a session after a successful password check: a full one, or one that only
+/// allows giving the second factor (an e-mailed code is sent at once when that is the
+/// factor). "Rester connecté" is kept for patients only.
+pub async fn open_session(
+    state: &AppState,
+    ctx: &RequestContext,
+    signed_in: SignedIn,
+    remember: bool,
+) -> AppResult<session::Stage> {
     let now = state.now();
     let totp: Option<i64> = sqlx::query_scalar("SELECT totp_enabled_at FROM users WHERE id = $1")
-        .bind(user_id)
+        .bind(signed_in.user_id)
         .fetch_one(state.db.pool())
         .await
         .map_err(internal("second factor"))?;
-    let stage = if totp.is_some() { session::Stage::SecondFactor } else { session::Stage::Full };
-    open_session_at(state, user_id, stage, now).await?;
-    Ok(stage)
+    let new = session::NewSession {
+        remember: remember && signed_in.kind == UserKind::Patient,
+        device: ctx.device.clone(),
+        authenticated_at: now,
+    };
+    match second_factor_for(signed_in.kind, totp.is_some(), signed_in.needs_email_code) {
+        None => {
+            open_session_at(state, signed_in.user_id, session::Stage::Full, &new, now).await?;
+            Ok(session::Stage::Full)
+        }
+        Some(method) => {
+            open_session_at(state, signed_in.user_id, session::Stage::SecondFactor, &new, now).await?;
+            if method == crate::second_factor::flows::Method::Email {
+                crate::second_factor::flows::send_email_code(state, signed_in.user_id).await?;
+            }
+            Ok(session::Stage::SecondFactor)
+        }
+    }
 }
 
-/// Opens a session at a given stage.
-pub async fn open_session_at(state: &AppState, user_id: i64, stage: session::Stage, now: i64) -> AppResult<()> {
+/// Opens a session at a given stage and sets its cookie.
+pub async fn open_session_at(
+    state: &AppState,
+    user_id: i64,
+    stage: session::Stage,
+    new: &session::NewSession,
+    now: i64,
+) -> AppResult<()> {
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let token = session::create(&mut tx, user_id, now, stage).await.map_err(internal("session"))?;
+    let token = session::create(&mut tx, user_id, now, stage, new).await.map_err(internal("session"))?;
+    if stage == session::Stage::Full {
+        super::inactivity::touch(&mut tx, user_id, now).await.map_err(internal("last active"))?;
+    }
     let action = if stage == session::Stage::Full { "account.signed_in" } else { "account.password_checked" };
     audit::record(&mut tx, now, AuditEntry::new(Some(user_id), action, "user", Some(user_id)))
         .await
         .map_err(internal("audit"))?;
     tx.commit().await.map_err(internal("commit"))?;
-    set_cookie(&session::cookie_header(&token, state.settings.secure_cookies))
+    set_cookie(&session::cookie_header(
+        &token,
+        state.settings.secure_cookies,
+        new.remember && stage == session::Stage::Full,
+    ))
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.
@@ -464,8 +524,8 @@ pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) 
         Ok(e) => e,
         Err(e) => return Ok(Outcome::invalid(vec![("email".into(), e.message(lang).into())], lang)),
     };
-    limited(state, &format!("links-client:{}", ctx.client_key), LINKS_PER_CLIENT).await?;
-    limited(state, &format!("links:{}", state.keyed_hash("links", &email.key())), LINKS_PER_ADDRESS).await?;
+    limits::check(state, LimitedAction::LinkMailFromClient { client: &ctx.client_key }).await?;
+    limits::check(state, LimitedAction::LinkMailToAddress { email_key: &email.key() }).await?;
     let now = state.now();
     let user = service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("find user"))?;
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;
@@ -543,19 +603,31 @@ pub async fn reset_password(
     .await
     .map_err(internal("audit"))?;
     tx.commit().await.map_err(internal("commit"))?;
-    rate_limit::clear(&state.db, &login_key(state, &user.email.to_lowercase()))
-        .await
-        .map_err(internal("rate limit"))?;
+    lift_sign_in_limits(state, user.id, &user.email).await?;
     state.wake_mailer();
     let refreshed = service::find_by_id(&state.db, user.id).await.map_err(internal("find user"))?;
     match refreshed {
-        Some(u) if matches!(u.status, AccountStatus::Active) => match open_session(state, u.id).await? {
-            session::Stage::Full => leptos_axum::redirect(&format!("{}?mot-de-passe=1", home_of(u.kind))),
-            session::Stage::SecondFactor => leptos_axum::redirect("/connexion/code"),
-        },
+        Some(u) if matches!(u.status, AccountStatus::Active) => {
+            let signed_in = SignedIn { user_id: u.id, kind: u.kind, needs_email_code: false };
+            match open_session(state, ctx, signed_in, false).await? {
+                session::Stage::Full => leptos_axum::redirect(&format!("{}?mot-de-passe=1", home_of(u.kind))),
+                session::Stage::SecondFactor => leptos_axum::redirect("/connexion/code"),
+            }
+        }
         _ => leptos_axum::redirect("/connexion?mot-de-passe=1"),
     }
     Ok(Outcome::ok())
+}
+
+/// Lifts what a password reset lifts: every client's sign-in lock on the account, the
+/// account-wide failure count and a blocked second factor.
+pub async fn lift_sign_in_limits(state: &AppState, user_id: i64, email: &str) -> AppResult<()> {
+    let email_key = email.to_lowercase();
+    rate_limit::clear_prefix(&state.db, &LimitedAction::sign_in_prefix(state, &email_key))
+        .await
+        .map_err(internal("rate limit"))?;
+    limits::forget(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
+    limits::forget(state, LimitedAction::SecondFactorHardStop { user_id }).await
 }
 
 #[cfg(test)]
@@ -570,12 +642,5 @@ mod tests {
         assert_eq!(delay_after(4), 2);
         assert_eq!(delay_after(8), 32);
         assert_eq!(delay_after(9), 60);
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(parse_name("  Le   Gall ", Lang::Fr, ("x", "y")), Ok("Le Gall".into()));
-        assert!(parse_name(" ", Lang::Fr, ("x", "y")).is_err());
-        assert!(parse_name(&"a".repeat(101), Lang::Fr, ("x", "y")).is_err());
     }
 }

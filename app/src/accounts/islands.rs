@@ -21,9 +21,25 @@ fn required_text(
     move |v: &str| v.trim().is_empty().then(|| lang.t(fr, en).to_string())
 }
 
+/// Percent-encodes a path for a query string (letters, digits, `/`, `-`, `_`, `.`, `~`
+/// kept). Hand-written: the browser build carries no URL crate for this one use.
+fn encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
+            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
+        }
+    }
+    out
+}
+
 /// The sign-up form of `/inscription`.
 #[island]
-pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
+pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>, next: String) -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let outcome = current_outcome(action, initial.outcome.clone(), lang);
     let email = Field::new(initial.value("email"));
@@ -47,11 +63,14 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
     let terms_error = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.error_for("terms"))));
     let pending = action.pending();
 
+    let page =
+        if next.is_empty() { "/inscription".to_string() } else { format!("/inscription?suite={}", encode_path(&next)) };
     view! {
-        <Form action=action page="/inscription">
+        <Form action=action page=page>
             <FormNotice outcome=outcome/>
             <HydrationMarker/>
-            <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+            <input type="hidden" name="next" value=next/>
+            <crate::ui::fields::RequiredNote lang=lang/>
             <TextField id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
                 autocomplete="email" inputmode="email" maxlength=254 field=email error=email_error
                 hint=lang.t("Elle vous servira d'identifiant. Une adresse, un compte.", "It will be your sign-in name. One address, one account.")/>
@@ -72,9 +91,10 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
             </div>
             <div class="field">
                 <div class="check">
-                    <input id="terms" name="terms" type="checkbox" value="on" required=true checked=terms_checked
+                    <input id="terms" name="terms" type="checkbox" value="on" aria-required="true" checked=terms_checked
+                        aria-invalid=move || if terms_error.with(Option::is_some) { "true" } else { "false" }
                         aria-describedby="terms-links terms-error"/>
-                    <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
+                    <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}<Required/></label>
                 </div>
                 <p class="hint" id="terms-links">
                     <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>

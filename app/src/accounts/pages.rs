@@ -16,6 +16,17 @@ use server_fn::ServerFn;
 pub fn SignUpPage() -> impl IntoView {
     let lang = request_context().lang;
     let initial = submitted::<Outcome>(<super::api::SignUp as ServerFn>::PATH);
+    let next = query_param("suite")
+        .or_else(|| Some(initial.value("next")))
+        .and_then(|n| {
+            app_state().ok().and_then(|s| crate::platform::redirect::local_target(&s.settings.public_url, &n))
+        })
+        .unwrap_or_default();
+    let sign_in = if next.is_empty() {
+        "/connexion".to_string()
+    } else {
+        format!("/connexion?suite={}", crate::pages::url_encode(&next))
+    };
     view! {
         <Title text=lang.t("Créer mon compte", "Create my account")/>
         <section class="panel narrow">
@@ -24,8 +35,8 @@ pub fn SignUpPage() -> impl IntoView {
                 "Ensuite, vous rattacherez vos dossiers avec le code d'activation imprimé sur vos comptes rendus (et, si besoin, ceux de vos enfants ou de personnes que vous accompagnez).",
                 "You will then link your records with the activation code printed on your reports (and, if needed, those of your children or people you care for).",
             )}</p>
-            <SignUpForm lang=lang initial=initial/>
-            <p class="muted">{lang.t("Déjà inscrit ? ", "Already registered? ")}<a href="/connexion">{lang.t("Se connecter", "Sign in")}</a></p>
+            <SignUpForm lang=lang initial=initial next=next/>
+            <p class="muted">{lang.t("Déjà inscrit ? ", "Already registered? ")}<a href=sign_in>{lang.t("Se connecter", "Sign in")}</a></p>
             <p class="muted">{lang.t("Vous êtes professionnel de laboratoire ? ", "Lab professional? ")}<a href="/demande-acces">{lang.t("Faire une demande d'accès", "Request access")}</a></p>
         </section>
     }
@@ -86,6 +97,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let lang = request_context().lang;
     let sub = submitted::<Outcome>(<VerifyEmail as ServerFn>::PATH);
     let token = query_param("jeton").unwrap_or_else(|| sub.value("token"));
+    let next = query_param("suite").unwrap_or_else(|| sub.value("next"));
     let outcome = outcome_of(&sub, lang);
     view! {
         <Title text=lang.t("Confirmer mon adresse", "Confirm my address")/>
@@ -98,6 +110,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                             <p>{lang.t("Un clic, et votre compte est prêt.", "One click, and your account is ready.")}</p>
                             <PlainForm fn_path={<VerifyEmail as ServerFn>::PATH} page=format!("/verifier-email?jeton={token}")>
                                 <input type="hidden" name="token" value=token.clone()/>
+                                <input type="hidden" name="next" value=next.clone()/>
                                 <button type="submit">{lang.t("Confirmer mon adresse e-mail", "Confirm my e-mail address")}</button>
                             </PlainForm>
                         }.into_any(),
@@ -145,11 +158,23 @@ pub fn SignInPage() -> impl IntoView {
             {info.map(|m| view! { <Notice kind=NoticeKind::Success message=m/> })}
             <OutcomeNotice outcome=outcome/>
             <PlainForm fn_path={<SignIn as ServerFn>::PATH} page=page>
+                <crate::ui::fields::RequiredNote lang=lang/>
                 <input type="hidden" name="next" value=next/>
                 <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
                     autocomplete="username" inputmode="email" value=sub.value("email") error=email_error.unwrap_or_default()/>
                 <Input id="password" name="password" label=lang.t("Mot de passe", "Password") input_type="password"
                     autocomplete="current-password" error=password_error.unwrap_or_default()/>
+                <div class="field">
+                    <div class="check">
+                        <input id="remember" name="remember" type="checkbox" value="on" aria-describedby="remember-hint"
+                            checked=sub.checked_or("remember", false)/>
+                        <label for="remember">{lang.t("Rester connecté sur cet appareil", "Stay signed in on this device")}</label>
+                    </div>
+                    <p class="hint" id="remember-hint">{lang.t(
+                        "Comptes patients, sur un appareil personnel : 30 jours. L'ouverture d'un compte rendu redemandera le mot de passe après 30 minutes d'inactivité.",
+                        "Patient accounts, on a personal device: 30 days. Opening a report asks for the password again after 30 minutes idle.",
+                    )}</p>
+                </div>
                 <p><a href="/mot-de-passe-oublie">{lang.t("Mot de passe oublié ?", "Forgot your password?")}</a></p>
                 <button type="submit">{lang.t("Se connecter", "Sign in")}</button>
             </PlainForm>
@@ -201,6 +226,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             )}</p>
             <OutcomeNotice outcome=outcome/>
             <PlainForm fn_path={<RequestPasswordReset as ServerFn>::PATH} page="/mot-de-passe-oublie">
+                <crate::ui::fields::RequiredNote lang=lang/>
                 <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
                     autocomplete="email" inputmode="email" value=sub.value("email") error=error.unwrap_or_default()/>
                 <button type="submit">{lang.t("Recevoir le lien", "Send me the link")}</button>

@@ -275,3 +275,23 @@ pub async fn set_name_keys(tx: &mut Tx, user_id: i64, last_name: &str, first_nam
         .await
         .map(|_| ())
 }
+
+/// Deletes the never-confirmed sign-up that holds an address, if any, inside the caller's
+/// transaction (an invitation or a validated request for that address proves ownership by
+/// the link or code it e-mails). Returns the deleted account's id.
+pub async fn remove_unverified(tx: &mut Tx, email_key: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM users WHERE email_key = $1 AND status = 'unverified' RETURNING id")
+        .bind(email_key)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Deletes sign-ups never confirmed and created before `before` (the address becomes free
+/// again); returns how many.
+pub async fn purge_unverified(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE status = 'unverified' AND created_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -3,33 +3,29 @@
 //! The code and the patient's birth date must both match; then the patient's name is
 //! compared tolerantly with the account holder's (for their own record) or with the name
 //! typed (for a child or a dependent). A name that does not match sends the link to the
-//! lab's review instead of refusing it. Wrong codes are limited per account, per client,
-//! per code and globally, and the answer never says whether a code exists.
+//! lab's review instead of refusing it. Attempts are counted first, per account, per client
+//! and per code; wrong codes across the whole service slow answers down without refusing
+//! anyone; the answer never says whether a code exists.
 
 use super::records::{self, CodeMatch};
-use crate::accounts::flows::parse_name;
 use crate::accounts::service as accounts;
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::activation_code::ActivationCode;
 use crate::domain::date::Date;
+use crate::domain::names::parse_name;
 use crate::domain::names::{RecordedIdentity, identity_matches};
 use crate::error::{AppError, AppResult};
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
-use crate::platform::clock::{DAY, HOUR};
+use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
-use crate::platform::rate_limit::{self, Limit};
 use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 
-/// Wrong codes per account.
-pub const PER_ACCOUNT: Limit = Limit { max: 10, window: HOUR };
-/// Wrong codes per client address.
-pub const PER_CLIENT: Limit = Limit { max: 30, window: HOUR };
-/// Wrong birth dates per code.
-pub const PER_CODE: Limit = Limit { max: 5, window: DAY };
-/// Wrong codes for the whole service (an attack spread over many clients).
-pub const GLOBAL: Limit = Limit { max: 5000, window: HOUR };
+/// How long wrong-code answers are held back while the whole service sees an unusual
+/// number of wrong codes (an attack spread over many clients): a slowdown for everyone,
+/// never a refusal that one attacker could switch on for every patient.
+pub const GLOBAL_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Whose record the person is linking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,28 +108,10 @@ fn limited_outcome(lang: Lang, secs: u64) -> Outcome {
     Outcome::notice(NoticeKind::Warn, message)
 }
 
-async fn check_limits(state: &AppState, keys: &[(String, Limit)]) -> AppResult<Option<u64>> {
-    let now = state.now();
-    let mut wait = None;
-    for (key, limit) in keys {
-        if let Some(secs) = rate_limit::exceeded(&state.db, key, *limit, now).await.map_err(internal("rate limit"))? {
-            wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
-        }
-    }
-    Ok(wait)
-}
-
-async fn count_failure(state: &AppState, keys: &[(String, Limit)]) -> AppResult<()> {
-    for (key, limit) in keys {
-        rate_limit::hit(&state.db, key, *limit, state.now()).await.map_err(internal("rate limit"))?;
-    }
-    Ok(())
-}
-
 /// Links the record of a code to the signed-in patient.
 pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationInput) -> AppResult<Outcome> {
     let lang = ctx.lang;
-    let user = ctx.user.as_ref().ok_or(AppError::SignInRequired)?;
+    let user = &ctx.require_user()?;
     if user.kind != UserKind::Patient || user.status != AccountStatus::Active {
         return Err(AppError::Forbidden);
     }
@@ -172,22 +150,35 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
         return Ok(Outcome::invalid(errors.0, lang));
     }
 
-    let account_key = (format!("code-account:{}", user.id), PER_ACCOUNT);
-    let client_key = (format!("code-client:{}", ctx.client_key), PER_CLIENT);
-    let global_key = ("code-global".to_string(), GLOBAL);
-    let code_key = (format!("code:{}", records::code_hash(state, &code)), PER_CODE);
-    let keys = [account_key.clone(), client_key.clone(), global_key.clone(), code_key.clone()];
-    if let Some(secs) = check_limits(state, &keys).await? {
-        return Ok(limited_outcome(lang, secs));
+    // Every attempt is counted first, then decided on.
+    let by_account = LimitedAction::ActivationByAccount { user_id: user.id };
+    let from_client = LimitedAction::ActivationFromClient { client: &ctx.client_key };
+    for action in [by_account, from_client] {
+        let c = limits::count(state, action).await?;
+        if c.over(action.limit()) {
+            return Ok(limited_outcome(lang, c.retry_after_secs(action.limit(), state.now())));
+        }
     }
-
+    let code_hash = records::code_hash(state, &code);
+    let this_code = LimitedAction::ActivationCode { code_hash: &code_hash };
     let found: Option<CodeMatch> = records::find_code(state, &code).await.map_err(internal("find code"))?;
+    if found.is_some() {
+        let c = limits::count(state, this_code).await?;
+        if c.over(this_code.limit()) {
+            return Ok(limited_outcome(lang, c.retry_after_secs(this_code.limit(), state.now())));
+        }
+    }
     let Some(found) = found.filter(|f| f.birth_date == birth.iso()) else {
-        // Unknown code, or a known code with another birth date: the same answer, counted.
-        count_failure(state, &keys).await?;
+        // Unknown code, or a known code with another birth date: the same answer.
+        let everywhere = limits::count(state, LimitedAction::ActivationEverywhere).await?;
+        if everywhere.over(LimitedAction::ActivationEverywhere.limit()) {
+            tokio::time::sleep(GLOBAL_SLOWDOWN).await;
+        }
         tracing::info!(user_id = user.id, "activation code refused");
         return Ok(not_found(lang));
     };
+    limits::undo(state, by_account).await?;
+    limits::undo(state, from_client).await?;
     if found.used_at.is_some() {
         let message = if found.used_by == Some(user.id) {
             lang.t(
@@ -275,7 +266,7 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
         outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
     }
     tx.commit().await.map_err(internal("commit"))?;
-    rate_limit::clear(&state.db, &code_key.0).await.map_err(internal("rate limit"))?;
+    limits::forget(state, this_code).await?;
 
     if names_match {
         leptos_axum::redirect("/mon-compte?rattache=1");

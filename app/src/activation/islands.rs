@@ -74,7 +74,7 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView 
         <Form action=action page="/activation">
             <FormNotice outcome=outcome/>
             <crate::ui::fields::HydrationMarker/>
-            <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+            <crate::ui::fields::RequiredNote lang=lang/>
             <div class="field">
                 <label for="code">{lang.t("Code d'activation", "Activation code")}</label><Required/>
                 <span class="hint" id="code-hint">{lang.t(

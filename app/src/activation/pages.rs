@@ -22,7 +22,7 @@ pub fn ActivationPage() -> impl IntoView {
     let lang = ctx.lang;
     let user = match ctx.user {
         Some(u) => u,
-        None => return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any(),
+        None => return view! { <NeedsAccount lang=lang expired=ctx.session_expired/> }.into_any(),
     };
     if user.kind != UserKind::Patient {
         return view! { <ErrorPage lang=lang error=AppError::Forbidden/> }.into_any();
@@ -44,6 +44,28 @@ pub fn ActivationPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// `/activation` for someone who is not signed in: linking a record needs an account. A
+/// first-time visitor is offered to create one, then to sign in, and comes back here after
+/// either; "your session expired" is said only to someone whose session did.
+#[component]
+fn NeedsAccount(lang: Lang, expired: bool) -> impl IntoView {
+    view! {
+        <Title text=lang.t("Rattacher un dossier", "Link a record")/>
+        <section class="panel narrow">
+            <h1>{lang.t("Rattacher un dossier avec son code d'activation", "Link a record with its activation code")}</h1>
+            {expired.then(|| view! { <Notice kind=NoticeKind::Warn message=AppError::SessionExpired.message(lang)/> })}
+            <p>{lang.t(
+                "Pour rattacher un dossier, il vous faut un compte Sésame : c'est lui qui protège vos résultats et ceux de vos proches. Créez-le en deux minutes avec votre adresse e-mail, puis saisissez le code imprimé sur votre compte rendu.",
+                "To link a record you need a Sésame account: it protects your results and your family's. Create it in two minutes with your e-mail address, then type the code printed on your report.",
+            )}</p>
+            <p class="actions">
+                <a class="button" href="/inscription?suite=/activation">{lang.t("Créer mon compte", "Create my account")}</a>
+                <a class="button button-secondary" href="/connexion?suite=/activation">{lang.t("Se connecter", "Sign in")}</a>
+            </p>
+        </section>
+    }
 }
 
 /// How a profile relates to the account holder, as shown.

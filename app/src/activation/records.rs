@@ -110,9 +110,12 @@ pub async fn create(state: &AppState, tx: &mut Tx, record: &NewRecord) -> Result
     Ok((id, code))
 }
 
-/// Issues a new activation code for a record (replacing any unused one); returns it.
+/// Issues a new activation code for a record; returns it. Every earlier code of the record
+/// is replaced for good: an unused one stops working, and a used one can never be freed
+/// again (not even by refusing the link it made).
 pub async fn new_code(state: &AppState, tx: &mut Tx, record_id: i64) -> Result<ActivationCode, sqlx::Error> {
-    sqlx::query("DELETE FROM activation_codes WHERE record_id = $1 AND used_at IS NULL")
+    sqlx::query("UPDATE activation_codes SET replaced_at = $1 WHERE record_id = $2 AND replaced_at IS NULL")
+        .bind(state.now())
         .bind(record_id)
         .execute(&mut **tx)
         .await?;
@@ -178,7 +181,8 @@ pub struct CodeMatch {
 pub async fn find_code(state: &AppState, code: &ActivationCode) -> Result<Option<CodeMatch>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT c.record_id, c.used_at, c.used_by_user_id, r.birth_date, r.last_name, r.birth_name, r.first_names \
-         FROM activation_codes c JOIN patient_records r ON r.id = c.record_id WHERE c.code_hash = $1",
+         FROM activation_codes c JOIN patient_records r ON r.id = c.record_id \
+         WHERE c.code_hash = $1 AND c.replaced_at IS NULL",
     )
     .bind(code_hash(state, code))
     .fetch_optional(state.db.pool())
@@ -206,7 +210,8 @@ pub async fn spend_code(
     user_id: i64,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
-        "UPDATE activation_codes SET used_at = $1, used_by_user_id = $2 WHERE code_hash = $3 AND used_at IS NULL",
+        "UPDATE activation_codes SET used_at = $1, used_by_user_id = $2 \
+         WHERE code_hash = $3 AND used_at IS NULL AND replaced_at IS NULL",
     )
     .bind(state.now())
     .bind(user_id)

@@ -43,14 +43,20 @@ pub struct NewUserInput {
     pub invoices: bool,
 }
 
+/// The account an agent acts on, if they may: never their own (a person manages their own
+/// account from `/mon-compte`), and support agents and administrators only by an
+/// administrator. Anything else is `Forbidden`, unknown ids included.
 async fn target(state: &AppState, agent: &CurrentUser, user_id: i64) -> AppResult<service::UserRow> {
+    if agent.id == user_id {
+        return Err(AppError::Forbidden);
+    }
     let user = service::find_by_id(&state.db, user_id).await.map_err(internal("user"))?.ok_or(AppError::Forbidden)?;
     let is_admin: i64 = sqlx::query_scalar("SELECT is_admin FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(state.db.pool())
         .await
         .map_err(internal("admin"))?;
-    if is_admin != 0 && !agent.is_admin {
+    if (is_admin != 0 || user.kind == UserKind::Support) && !agent.is_admin {
         return Err(AppError::Forbidden);
     }
     Ok(user)
@@ -64,12 +70,12 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
     let email = errors.check("email", Email::parse(&input.email), |e| e.message(lang).into());
     let last = errors.check(
         "last_name",
-        crate::accounts::flows::parse_name(&input.last_name, lang, ("Indiquez le nom.", "Enter the last name.")),
+        crate::domain::names::parse_name(&input.last_name, lang, ("Indiquez le nom.", "Enter the last name.")),
         |e| e,
     );
     let first = errors.check(
         "first_name",
-        crate::accounts::flows::parse_name(&input.first_name, lang, ("Indiquez le prénom.", "Enter the first name.")),
+        crate::domain::names::parse_name(&input.first_name, lang, ("Indiquez le prénom.", "Enter the first name.")),
         |e| e,
     );
     let kind = match input.kind.as_str() {
@@ -112,6 +118,9 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
                 ),
             ),
         }
+    }
+    if input.job_title.trim().chars().count() > 100 {
+        errors.add("job_title", lang.t("Au plus 100 caractères.", "At most 100 characters."));
     }
     let (Some(email), Some(last), Some(first)) = (email, last, first) else {
         return Ok(Outcome::invalid(errors.0, lang));
@@ -216,12 +225,6 @@ pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: 
 pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> AppResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
-    if agent.id == user_id {
-        return Ok(Outcome::notice(
-            NoticeKind::Error,
-            lang.t("Vous ne pouvez pas désactiver votre propre compte.", "You cannot deactivate your own account."),
-        ));
-    }
     let user = target(state, &agent, user_id).await?;
     let Some(reason) = crate::domain::access_request::Reason::parse(reason) else {
         return Ok(Outcome::invalid(
@@ -329,12 +332,12 @@ pub async fn edit_identity(
     let mut errors = FieldErrors::default();
     let last = errors.check(
         "last_name",
-        crate::accounts::flows::parse_name(last, lang, ("Indiquez le nom.", "Enter the last name.")),
+        crate::domain::names::parse_name(last, lang, ("Indiquez le nom.", "Enter the last name.")),
         |e| e,
     );
     let first = errors.check(
         "first_name",
-        crate::accounts::flows::parse_name(first, lang, ("Indiquez le prénom.", "Enter the first name.")),
+        crate::domain::names::parse_name(first, lang, ("Indiquez le prénom.", "Enter the first name.")),
         |e| e,
     );
     let (Some(last), Some(first)) = (last, first) else {
@@ -423,6 +426,32 @@ pub async fn change_email(state: &AppState, ctx: &RequestContext, user_id: i64, 
     }
     .render(ulang, email.as_str(), "change_email");
     outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    // The current address is told at once: a change nobody asked for is noticed.
+    let notice = Message {
+        subject: ulang.t("Changement d'adresse e-mail demandé sur votre compte", "E-mail address change asked on your account").into(),
+        greeting: greeting(ulang, &user.first_name),
+        paragraphs: vec![
+            match ulang {
+                Lang::Fr => format!(
+                    "Le support a enregistré une nouvelle adresse e-mail pour votre compte Sésame : {}. Elle remplacera celle-ci dès qu'elle sera confirmée, et vos sessions seront alors fermées.",
+                    masked(email.as_str())
+                ),
+                Lang::En => format!(
+                    "Support recorded a new e-mail address for your Sésame account: {}. It will replace this one once confirmed, and your sessions will then be signed out.",
+                    masked(email.as_str())
+                ),
+            },
+            ulang
+                .t(
+                    "Si vous n'avez rien demandé, contactez le support sans attendre : ce changement est visible dans « Mon compte ».",
+                    "If you did not ask for this, contact support at once: this change shows in “My account”.",
+                )
+                .into(),
+        ],
+        ..Default::default()
+    }
+    .render(ulang, &user.email, "email_change_notice");
+    outbox::enqueue(&mut tx, &notice, now).await.map_err(internal("outbox"))?;
     audit::record(
         &mut tx,
         now,
@@ -453,11 +482,12 @@ pub async fn confirm_email(state: &AppState, ctx: &RequestContext, token: &str) 
         TokenState::Valid(id) => id,
         other => return Ok(crate::accounts::flows::link_problem(other, TokenPurpose::ChangeEmail, lang)),
     };
-    let pending: Option<String> = sqlx::query_scalar("SELECT pending_email FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal("pending"))?;
+    let (pending, old_email, first_name, user_lang): (Option<String>, String, String, String) =
+        sqlx::query_as("SELECT pending_email, email, first_name, lang FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal("pending"))?;
     let Some(pending) = pending else {
         return Ok(crate::accounts::flows::link_problem(TokenState::Used, TokenPurpose::ChangeEmail, lang));
     };
@@ -481,12 +511,56 @@ pub async fn confirm_email(state: &AppState, ctx: &RequestContext, token: &str) 
         }
         Err(e) => return Err(internal("change email")(e)),
     }
-    audit::record(&mut tx, now, AuditEntry::new(Some(user_id), "account.email_changed", "user", Some(user_id)))
-        .await
-        .map_err(internal("audit"))?;
+    // Every session ends (whoever holds one must sign in with the new address), and the
+    // old address is told.
+    let ended = session::revoke_all(&mut tx, user_id, None).await.map_err(internal("sessions"))?;
+    audit::record(
+        &mut tx,
+        now,
+        AuditEntry::new(Some(user_id), "account.email_changed", "user", Some(user_id))
+            .with(serde_json::json!({ "sessions_ended": ended })),
+    )
+    .await
+    .map_err(internal("audit"))?;
+    let ulang = Lang::from_code(&user_lang);
+    let notice = Message {
+        subject: ulang.t("L'adresse e-mail de votre compte a changé", "Your account's e-mail address changed").into(),
+        greeting: greeting(ulang, &first_name),
+        paragraphs: vec![
+            match ulang {
+                Lang::Fr => format!(
+                    "Votre compte Sésame utilise désormais l'adresse {} ; celle-ci ne sert plus pour vous connecter. Toutes vos sessions ont été fermées.",
+                    masked(&pending)
+                ),
+                Lang::En => format!(
+                    "Your Sésame account now uses the address {}; this one no longer signs in. All your sessions were signed out.",
+                    masked(&pending)
+                ),
+            },
+            ulang
+                .t(
+                    "Si vous n'avez rien demandé, contactez le support sans attendre.",
+                    "If you did not ask for this, contact support at once.",
+                )
+                .into(),
+        ],
+        ..Default::default()
+    }
+    .render(ulang, &old_email, "email_changed_notice");
+    outbox::enqueue(&mut tx, &notice, now).await.map_err(internal("outbox"))?;
     tx.commit().await.map_err(internal("commit"))?;
+    state.wake_mailer();
+    crate::accounts::flows::set_cookie(&session::clear_cookie_header(state.settings.secure_cookies))?;
     leptos_axum::redirect("/connexion?email=1");
     Ok(Outcome::ok())
+}
+
+/// An address shown to its former owner without revealing it whole: "j•••@e•••.fr".
+pub fn masked(email: &str) -> String {
+    let Some((local, domain)) = email.split_once('@') else { return "•••".into() };
+    let first = |s: &str| s.chars().next().map(|c| c.to_string()).unwrap_or_default();
+    let (host, tld) = domain.rsplit_once('.').unwrap_or((domain, ""));
+    format!("{}•••@{}•••{}", first(local), first(host), if tld.is_empty() { String::new() } else { format!(".{tld}") })
 }
 
 /// Resets a user's second factor.

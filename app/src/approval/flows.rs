@@ -17,7 +17,7 @@ use crate::professional::service as pro;
 
 /// The signed-in approver and the structures they approve for.
 pub async fn approver(state: &AppState, ctx: &RequestContext) -> AppResult<(CurrentUser, Vec<i64>)> {
-    let user = ctx.user.clone().ok_or(AppError::SignInRequired)?;
+    let user = ctx.require_user()?;
     if user.kind != UserKind::Professional || user.status != AccountStatus::Active {
         return Err(AppError::Forbidden);
     }
@@ -148,11 +148,25 @@ fn next_state<S: State>(_: &S) -> RequestState {
     S::STATE
 }
 
+/// Most requests approved in one go.
+pub const MAX_AT_ONCE: usize = 100;
+
 /// Approves several requests as they were asked.
 pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]) -> AppResult<Outcome> {
     let lang = ctx.lang;
     let (user, structures) = approver(state, ctx).await?;
-    let ids: Vec<i64> = ids.iter().filter_map(|v| v.trim().parse().ok()).collect();
+    if ids.len() > MAX_AT_ONCE {
+        return Ok(Outcome::notice(
+            NoticeKind::Warn,
+            match lang {
+                Lang::Fr => format!("Approuvez au plus {MAX_AT_ONCE} demandes à la fois."),
+                Lang::En => format!("Approve at most {MAX_AT_ONCE} requests at once."),
+            },
+        ));
+    }
+    let mut ids: Vec<i64> = ids.iter().filter_map(|v| v.trim().parse().ok()).collect();
+    ids.sort_unstable();
+    ids.dedup();
     if ids.is_empty() {
         return Ok(Outcome::notice(
             NoticeKind::Warn,
@@ -271,6 +285,11 @@ pub async fn update_collaborator(
 ) -> AppResult<Outcome> {
     let lang = ctx.lang;
     let (approver_user, structures) = approver(state, ctx).await?;
+    // Never on oneself (a delegated approver is a collaborator too), and only on an active
+    // collaborator of a structure one approves for.
+    if user_id == approver_user.id {
+        return Err(AppError::Forbidden);
+    }
     let Some(access) = pro::access_of(&state.db, user_id).await.map_err(internal("access"))? else {
         return Err(AppError::Forbidden);
     };
@@ -297,6 +316,7 @@ pub async fn update_collaborator(
     let collaborator = crate::accounts::service::find_by_id(&state.db, user_id)
         .await
         .map_err(internal("user"))?
+        .filter(|u| u.status == AccountStatus::Active)
         .ok_or(AppError::Forbidden)?;
     let now = state.now();
     let mut tx = state.db.begin().await.map_err(internal("begin"))?;

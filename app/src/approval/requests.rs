@@ -187,6 +187,9 @@ pub async fn parse_scope(
     sites_mode: &str,
     sites: &[String],
 ) -> Result<Option<SiteScope>, sqlx::Error> {
+    if sites.len() > 100 {
+        return Ok(None);
+    }
     let valid = crate::structures::service::sites(db, structure_id).await?;
     let chosen: Vec<i64> = sites.iter().filter_map(|v| v.trim().parse().ok()).collect();
     if chosen.iter().any(|id| !valid.iter().any(|s| s.id == *id)) {

@@ -140,11 +140,6 @@ impl Date {
         Self::from_days_since_epoch(ms.div_euclid(86_400_000))
     }
 
-    /// Midnight UTC of this date, as Unix milliseconds.
-    pub fn unix_millis(self) -> i64 {
-        self.days_since_epoch() * 86_400_000
-    }
-
     /// `AAAA-MM-JJ`, the storage and `<input type=date>` form.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)

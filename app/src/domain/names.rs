@@ -82,6 +82,45 @@ pub fn name_matches(typed: &str, recorded: &[&str]) -> bool {
     typed_words.iter().all(|w| recorded_words.contains(w))
 }
 
+/// Longest name kept (characters).
+pub const NAME_MAX: usize = 100;
+
+/// Checks a name typed in a form: present, at most [`NAME_MAX`] characters, and made of
+/// letters with the separators names use (space, hyphen, apostrophe, an abbreviating dot).
+/// Digits, `@`, `/`, `:` and a dot inside a word are refused, so that a name typed by an
+/// anonymous visitor can never read as an address or a link in an e-mail ("evil.example").
+/// Returns the name with its spaces tidied. The browser applies the same rule as the person
+/// types.
+pub fn parse_name(value: &str, lang: crate::i18n::Lang, empty: (&'static str, &'static str)) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(lang.t(empty.0, empty.1).into());
+    }
+    if v.chars().count() > NAME_MAX {
+        return Err(lang
+            .t("Ce nom est trop long (100 caractères au plus).", "This name is too long (100 characters at most).")
+            .into());
+    }
+    let chars: Vec<char> = v.chars().collect();
+    let allowed = chars.iter().enumerate().all(|(i, c)| match c {
+        c if c.is_alphabetic() => true,
+        '\u{0300}'..='\u{036F}' => true,
+        ' ' | '-' | '\'' | '’' => true,
+        // "St. Jean", "J.-P." are fine; "evil.example" is not.
+        '.' => chars.get(i + 1).is_none_or(|n| *n == ' ' || *n == '-'),
+        _ => false,
+    });
+    if !allowed {
+        return Err(lang
+            .t(
+                "Ce nom contient des caractères qu'un nom ne contient pas (chiffres, @, /, :…).",
+                "This name contains characters a name does not contain (digits, @, /, :…).",
+            )
+            .into());
+    }
+    Ok(v.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// A patient's identity as the lab recorded it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordedIdentity<'a> {
@@ -128,6 +167,20 @@ mod tests {
         assert!(name_matches("d'Arcy", &["DARCY"]));
         assert!(!name_matches("Martine", &["Martin-Dupont"]));
         assert!(!name_matches("", &["Martin"]));
+    }
+
+    #[test]
+    fn names_typed_in_forms() {
+        use crate::i18n::Lang;
+        let e = ("x", "y");
+        assert_eq!(parse_name("  Le   Gall ", Lang::Fr, e), Ok("Le Gall".into()));
+        assert_eq!(parse_name("N'Diaye-Ébrard", Lang::Fr, e), Ok("N'Diaye-Ébrard".into()));
+        assert_eq!(parse_name("J.-P. St. Clair", Lang::Fr, e), Ok("J.-P. St. Clair".into()));
+        assert!(parse_name(" ", Lang::Fr, e).is_err());
+        assert!(parse_name(&"a".repeat(101), Lang::Fr, e).is_err());
+        for link in ["evil.example", "www.evil.com", "http://x", "a@b", "Jean 2", "x/y", "<b>"] {
+            assert!(parse_name(link, Lang::Fr, e).is_err(), "{link}");
+        }
     }
 
     #[test]

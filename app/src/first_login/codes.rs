@@ -50,6 +50,39 @@ pub async fn issue(
     }
 }
 
+/// Issues another code for an account without killing the earlier one, valid until
+/// `expires_at` (the reminder of a code about to expire).
+pub async fn issue_alongside(
+    state: &AppState,
+    tx: &mut Tx,
+    user_id: i64,
+    request_id: Option<i64>,
+    expires_at: i64,
+) -> Result<ActivationCode, sqlx::Error> {
+    loop {
+        let code = ActivationCode::generate(&mut rand::rngs::OsRng);
+        let inserted: Option<String> = sqlx::query_scalar(
+            "INSERT INTO access_codes (code_hash, user_id, request_id, created_at, expires_at, reminded_at) \
+             VALUES ($1, $2, $3, $4, $5, $4) ON CONFLICT (code_hash) DO NOTHING RETURNING code_hash",
+        )
+        .bind(hash(state, &code))
+        .bind(user_id)
+        .bind(request_id)
+        .bind(state.now())
+        .bind(expires_at)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if inserted.is_some() {
+            return Ok(code);
+        }
+    }
+}
+
+/// The link of the first sign-in page for a code (the page fills it in).
+pub fn first_sign_in_link(state: &AppState, _code: &ActivationCode) -> String {
+    state.settings.url("/premiere-connexion")
+}
+
 /// A stored code.
 #[derive(Debug, Clone, Copy)]
 pub struct StoredCode {

@@ -1,25 +1,19 @@
 //! The first sign-in: e-mail + provisional code, then password and terms.
 
 use super::codes;
-use crate::accounts::flows::{hash_error, open_session};
+use crate::accounts::flows::{hash_error, open_session_at};
 use crate::accounts::service;
 use crate::domain::access_request::{RequestState, Stored};
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::activation_code::ActivationCode;
 use crate::domain::email::Email;
 use crate::domain::password;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
-use crate::platform::clock::HOUR;
-use crate::platform::rate_limit::{self, Limit};
+use crate::platform::limits::{self, LimitedAction};
 use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
-
-/// Wrong codes per client address per hour.
-const PER_CLIENT: Limit = Limit { max: 20, window: HOUR };
-/// Wrong codes per address per hour.
-const PER_ADDRESS: Limit = Limit { max: 10, window: HOUR };
 
 /// What the first sign-in form sends.
 pub struct FirstLoginInput {
@@ -71,13 +65,12 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
         return Ok(Outcome::invalid(errors.0, lang));
     }
     let now = state.now();
-    let client_key = format!("first-login-client:{}", ctx.client_key);
-    let address_key = format!("first-login:{}", state.keyed_hash("first-login", &email.key()));
-    for (key, limit) in [(&client_key, PER_CLIENT), (&address_key, PER_ADDRESS)] {
-        if let Some(wait) = rate_limit::exceeded(&state.db, key, limit, now).await.map_err(internal("rate limit"))? {
-            return Err(AppError::RateLimited(wait));
-        }
-    }
+    // Every attempt is counted first, per client and per address, then decided on.
+    let from_client = LimitedAction::FirstSignInFromClient { client: &ctx.client_key };
+    let email_key = email.key();
+    let for_address = LimitedAction::FirstSignInAddress { email_key: &email_key };
+    limits::check(state, from_client).await?;
+    limits::check(state, for_address).await?;
     let user = service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("user"))?;
     let found = match &user {
         Some(u) if u.kind == UserKind::Professional => {
@@ -86,9 +79,6 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
         _ => None,
     };
     let (Some(user), Some(stored)) = (user, found) else {
-        for (key, limit) in [(&client_key, PER_CLIENT), (&address_key, PER_ADDRESS)] {
-            rate_limit::hit(&state.db, key, limit, now).await.map_err(internal("rate limit"))?;
-        }
         return Ok(wrong(lang));
     };
     if stored.used_at.is_some() || user.status == AccountStatus::Active {
@@ -145,8 +135,7 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
             crate::approval::requests::find(&state.db, request_id).await.map_err(internal("request"))?
         && let Stored::Validated(validated) = Stored::from_state(request.state)
     {
-        let active = validated.activate();
-        let _ = active;
+        let _active = validated.activate();
         if crate::approval::requests::transition(
             &mut tx,
             request_id,
@@ -169,8 +158,13 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
     }
     mark_sites_migrated(state, &mut tx, user.id, now).await?;
     tx.commit().await.map_err(internal("commit"))?;
-    rate_limit::clear(&state.db, &address_key).await.map_err(internal("rate limit"))?;
-    open_session(state, user.id).await?;
+    limits::forget(state, for_address).await?;
+    limits::undo(state, from_client).await?;
+    // The provisional code came by e-mail and the password was just chosen: this first
+    // session counts both, and starts full.
+    let new =
+        crate::platform::session::NewSession { remember: false, device: ctx.device.clone(), authenticated_at: now };
+    open_session_at(state, user.id, crate::platform::session::Stage::Full, &new, now).await?;
     leptos_axum::redirect("/mon-compte?bienvenue=1");
     Ok(Outcome::ok())
 }

@@ -7,4 +7,6 @@ pub mod codes;
 #[cfg(feature = "ssr")]
 pub mod flows;
 #[cfg(feature = "ssr")]
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
 pub mod pages;

@@ -30,7 +30,7 @@ pub fn FirstLoginPage() -> impl IntoView {
             )}</p>
             <OutcomeNotice outcome=outcome/>
             <PlainForm fn_path={<FirstLogin as ServerFn>::PATH} page="/premiere-connexion">
-                <p class="required-note">{lang.t("Les champs marqués d'un astérisque (*) sont obligatoires.", "Fields marked with an asterisk (*) are mandatory.")}</p>
+                <crate::ui::fields::RequiredNote lang=lang/>
                 <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email" autocomplete="username"
                     inputmode="email" value=sub.value("email") error=email_error/>
                 <div class="field">

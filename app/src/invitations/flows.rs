@@ -1,7 +1,7 @@
 //! Creating and accepting invitations; accepting the terms at the first sign-in.
 
 use super::emails;
-use crate::accounts::flows::{hash_error, set_cookie};
+use crate::accounts::flows::hash_error;
 use crate::accounts::service::{self, TokenPurpose, TokenState};
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::email::Email;
@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 use crate::platform::db::Tx;
 use crate::platform::mail::outbox;
 use crate::platform::state::internal;
-use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
+use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 
 /// An account to invite.
 pub struct NewInvitee<'a> {
@@ -39,6 +39,11 @@ pub async fn invite(
     actor: Option<i64>,
 ) -> Result<(i64, String), sqlx::Error> {
     let now = state.now();
+    // A sign-up never confirmed does not keep the address from its real owner, who proves
+    // it with the invitation link.
+    if let Some(squatter) = service::remove_unverified(tx, &who.email.key()).await? {
+        audit::record(tx, now, AuditEntry::new(actor, "account.unverified_removed", "user", Some(squatter))).await?;
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, is_admin, created_at, updated_at) \
          VALUES ($1, $2, NULL, $3, 'invitation_sent', $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -152,7 +157,7 @@ pub fn invitation_problem(state: TokenState, lang: Lang) -> Outcome {
 /// Accepts the terms at the first sign-in: the account becomes active.
 pub async fn accept_terms(state: &AppState, ctx: &RequestContext, accepted: bool) -> AppResult<Outcome> {
     let lang = ctx.lang;
-    let user = ctx.user.clone().ok_or(AppError::SignInRequired)?;
+    let user = ctx.require_user()?;
     if !accepted {
         return Ok(Outcome::invalid(
             vec![(
@@ -187,13 +192,4 @@ pub async fn accept_terms(state: &AppState, ctx: &RequestContext, accepted: bool
     tx.commit().await.map_err(internal("commit"))?;
     leptos_axum::redirect(crate::accounts::flows::home_of(user.kind));
     Ok(Outcome::ok())
-}
-
-/// Signs the current browser out (used when an invitation is opened while signed in as
-/// someone else).
-pub async fn sign_out_quietly(state: &AppState, ctx: &RequestContext) -> AppResult<()> {
-    if let Some(hash) = &ctx.session_hash {
-        session::revoke(&state.db, hash).await.map_err(internal("sign out"))?;
-    }
-    set_cookie(&session::clear_cookie_header(state.settings.secure_cookies))
 }

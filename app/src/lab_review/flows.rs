@@ -176,7 +176,8 @@ pub async fn confirm(state: &AppState, ctx: &RequestContext, id: i64) -> AppResu
 }
 
 /// Refuses the link with a reason and frees the code, so that it can be entered again
-/// (as a child's record, say) or by the patient it belongs to.
+/// (as a child's record, say) or by the patient it belongs to — unless the lab replaced
+/// that code meanwhile: a replaced code stays dead.
 pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> AppResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -201,7 +202,8 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
         return Ok(already_decided(lang));
     };
     sqlx::query(
-        "UPDATE activation_codes SET used_at = NULL, used_by_user_id = NULL WHERE record_id = $1 AND used_by_user_id = $2",
+        "UPDATE activation_codes SET used_at = NULL, used_by_user_id = NULL \
+         WHERE record_id = $1 AND used_by_user_id = $2 AND replaced_at IS NULL",
     )
     .bind(holder.record_id)
     .bind(holder.user_id)

@@ -4,7 +4,8 @@ use crate::i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn set_status(code: u16) {
+/// Sets the HTTP status of the page being rendered.
+pub fn set_status(code: u16) {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
@@ -41,15 +42,19 @@ pub fn ErrorPage(
     /// What went wrong.
     error: crate::error::AppError,
 ) -> impl IntoView {
+    let ctx = crate::platform::request_context();
+    // "Sign in" becomes "your session expired" only for someone whose session did expire.
+    let error = if error == crate::error::AppError::SignInRequired { ctx.sign_in_error() } else { error };
     set_status(error.status());
     let title = match error {
         crate::error::AppError::SignInRequired => lang.t("Connexion nécessaire", "Sign-in required"),
+        crate::error::AppError::SessionExpired => lang.t("Session expirée", "Session ended"),
         crate::error::AppError::Forbidden => lang.t("Accès refusé", "Access denied"),
         _ => lang.t("Une erreur est survenue", "Something went wrong"),
     };
-    let sign_in = matches!(error, crate::error::AppError::SignInRequired);
+    let sign_in = matches!(error, crate::error::AppError::SignInRequired | crate::error::AppError::SessionExpired);
     let second_factor = matches!(error, crate::error::AppError::SecondFactorRequired);
-    let path = crate::platform::request_context().path;
+    let path = ctx.path;
     view! {
         <Title text=title/>
         <section class="panel">

@@ -14,6 +14,22 @@ const OPERATOR: &str = "[Nom de l'opérateur]";
 /// Placeholder for the operator's address.
 const ADDRESS: &str = "[Adresse de l'opérateur]";
 
+/// The retention table of `platform::retention`, one paragraph per line, after an intro.
+fn retention(lang: Lang, intro: &str) -> Vec<String> {
+    let mut out = vec![intro.to_string()];
+    out.extend(crate::platform::retention::RULES.iter().map(|r| {
+        let (what, how_long) = match lang {
+            Lang::Fr => (r.what.0, r.how_long.0),
+            Lang::En => (r.what.1, r.how_long.1),
+        };
+        match lang {
+            Lang::Fr => format!("{what} : {how_long}."),
+            Lang::En => format!("{what}: {how_long}."),
+        }
+    }));
+    out
+}
+
 struct Section {
     title: &'static str,
     paragraphs: Vec<String>,
@@ -116,9 +132,7 @@ pub fn PrivacyNotice() -> impl IntoView {
             Section { title: "Destinataires", paragraphs: vec![
                 "Les personnels habilités du laboratoire et du service support, chacun pour ce qui le concerne ; pour les professionnels, le biologiste ou l'approbateur de leur structure ; l'hébergeur certifié de données de santé, en qualité de sous-traitant. Aucune donnée n'est vendue ni utilisée à des fins publicitaires. Aucune donnée n'est transférée hors de l'Union européenne.".into(),
             ]},
-            Section { title: "Durées de conservation", paragraphs: vec![
-                "Les données du compte sont conservées tant que le compte est actif, puis supprimées trois ans après le dernier accès. Les journaux de sécurité et de traçabilité sont conservés un an. Les comptes rendus eux-mêmes relèvent du dossier du laboratoire et de ses obligations de conservation.".into(),
-            ]},
+            Section { title: "Durées de conservation", paragraphs: retention(Lang::Fr, "Les comptes rendus eux-mêmes relèvent du dossier du laboratoire et de ses obligations de conservation. Sésame applique automatiquement les durées suivantes :") },
             Section { title: "Vos droits", paragraphs: vec![
                 "Vous disposez d'un droit d'accès, de rectification, d'effacement, de limitation et d'opposition, ainsi que du droit à la portabilité de vos données, dans les conditions prévues par le RGPD. Pour les exercer, écrivez au délégué à la protection des données à l'adresse ci-dessus, en indiquant l'adresse e-mail de votre compte.".into(),
                 "Si vous estimez, après nous avoir contactés, que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la Commission nationale de l'informatique et des libertés (CNIL), 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr.".into(),
@@ -143,9 +157,7 @@ pub fn PrivacyNotice() -> impl IntoView {
             Section { title: "Recipients", paragraphs: vec![
                 "Authorised lab and support staff, each for their own tasks; for professionals, the biologist or approver of their structure; the certified health data host, as processor. No data is sold or used for advertising. No data leaves the European Union.".into(),
             ]},
-            Section { title: "Retention", paragraphs: vec![
-                "Account data is kept while the account is active, then deleted three years after the last sign-in. Security and audit logs are kept for one year. The reports themselves belong to the lab's records and their legal retention periods.".into(),
-            ]},
+            Section { title: "Retention", paragraphs: retention(Lang::En, "Reports themselves belong to the lab's record and its retention duties. Sésame applies these periods automatically:") },
             Section { title: "Your rights", paragraphs: vec![
                 "You have the rights of access, rectification, erasure, restriction, objection and portability under the GDPR. To use them, write to the data protection officer at the address above, giving your account's e-mail address.".into(),
                 "If, after contacting us, you believe your rights are not respected, you may lodge a complaint with the French data protection authority, the CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, www.cnil.fr.".into(),

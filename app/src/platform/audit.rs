@@ -78,3 +78,86 @@ pub async fn history(db: &super::db::Db, subject_type: &str, subject_id: i64) ->
     .fetch_all(db.pool())
     .await
 }
+
+/// What an audit action means, as a sentence in the reader's language (history views show
+/// sentences, not keys). Unknown keys are shown as they are.
+pub fn describe(action: &str, lang: crate::i18n::Lang) -> String {
+    let (fr, en) = match action {
+        "account.signed_up" => ("Compte créé", "Account created"),
+        "account.email_verified" => ("Adresse e-mail confirmée", "E-mail address confirmed"),
+        "account.signed_in" => ("Connexion", "Signed in"),
+        "account.password_checked" => {
+            ("Mot de passe vérifié, second facteur demandé", "Password checked, second factor asked")
+        }
+        "account.password_reset" => ("Mot de passe réinitialisé par lien", "Password reset by link"),
+        "account.password_changed" => ("Mot de passe changé", "Password changed"),
+        "account.reset_requested" => ("Lien de réinitialisation demandé", "Reset link asked for"),
+        "account.sessions_ended" => ("Sessions fermées", "Sessions ended"),
+        "account.activated" => ("Compte activé", "Account activated"),
+        "account.deactivated" => ("Compte désactivé", "Account deactivated"),
+        "account.reactivated" => ("Compte réactivé", "Account reactivated"),
+        "account.identity_changed" => ("Nom, prénom ou fonction modifiés", "Name or job title changed"),
+        "account.email_change_requested" => ("Changement d'adresse e-mail demandé", "E-mail address change asked"),
+        "account.email_changed" => ("Adresse e-mail changée", "E-mail address changed"),
+        "account.unverified_removed" => ("Inscription non confirmée supprimée", "Unconfirmed sign-up removed"),
+        "invitation.sent" => ("Invitation envoyée", "Invitation sent"),
+        "invitation.resent" => ("Invitation renvoyée", "Invitation sent again"),
+        "invitation.reminded" => ("Relance d'invitation envoyée", "Invitation reminder sent"),
+        "invitation.expired" => ("Invitation expirée", "Invitation expired"),
+        "invitation.accepted" => ("Invitation acceptée", "Invitation accepted"),
+        "second_factor.enabled" => ("Authentification à deux facteurs activée", "Two-factor authentication turned on"),
+        "second_factor.disabled" => {
+            ("Authentification à deux facteurs désactivée", "Two-factor authentication turned off")
+        }
+        "second_factor.reset" => ("Second facteur réinitialisé", "Second factor reset"),
+        "second_factor.recovery_code_used" => ("Code de secours utilisé", "Recovery code used"),
+        "access.changed" => ("Droits modifiés", "Rights changed"),
+        "access.withdrawn" => ("Droits retirés", "Rights withdrawn"),
+        "access_code.issued" => ("Code d'accès provisoire envoyé", "Provisional access code sent"),
+        "access_code.reissued" => ("Nouveau code d'accès provisoire envoyé", "New provisional access code sent"),
+        "request.created" => ("Demande d'accès envoyée", "Access request sent"),
+        "request.approved" => ("Demande approuvée", "Request approved"),
+        "request.validated" => ("Demande validée par le support", "Request validated by support"),
+        "request.activated" => ("Compte activé par la première connexion", "Account activated at first sign-in"),
+        "request.refused_by_approver" => ("Demande refusée par l'approbateur", "Request refused by the approver"),
+        "request.refused_by_support" => ("Demande refusée par le support", "Request refused by support"),
+        "record.linked" => ("Dossier rattaché", "Record linked"),
+        "record.link_review" => ("Rattachement transmis au laboratoire", "Link sent to the lab for review"),
+        "record.review_linked" => ("Rattachement confirmé par le laboratoire", "Link confirmed by the lab"),
+        "record.review_refused" => ("Rattachement refusé par le laboratoire", "Link refused by the lab"),
+        "approver.delegated" => ("Approbateur désigné", "Approver designated"),
+        "approver.revoked" => ("Délégation d'approbation retirée", "Approver delegation withdrawn"),
+        "site.migrated" => ("Site passé sur Sésame", "Site moved to Sésame"),
+        other => return other.to_string(),
+    };
+    lang.t(fr, en).to_string()
+}
+
+/// Actions taken on a user's account by someone else (support, an administrator, an
+/// approver), newest first, for the account holder's own view.
+pub async fn by_others_on(db: &super::db::Db, user_id: i64, since: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+    sqlx::query_as::<_, AuditRow>(
+        "SELECT a.at, a.actor_user_id, CAST(NULL AS TEXT) AS actor_name, a.action, a.details \
+         FROM audit_log a \
+         WHERE a.subject_type = 'user' AND a.subject_id = $1 AND a.actor_user_id IS NOT NULL \
+           AND a.actor_user_id <> $1 AND a.at >= $2 \
+         ORDER BY a.id DESC LIMIT 50",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn actions_read_as_sentences() {
+        assert_eq!(describe("account.signed_up", Lang::Fr), "Compte créé");
+        assert_eq!(describe("second_factor.reset", Lang::En), "Second factor reset");
+        assert_eq!(describe("something.new", Lang::Fr), "something.new");
+    }
+}

@@ -15,6 +15,18 @@ pub struct RequestContext {
     pub session_hash: Option<String>,
     /// A user whose password was checked and who still has to give their second factor.
     pub second_factor_pending: Option<i64>,
+    /// What the current session carries over to the next stage (remembered, device, when
+    /// the password was given).
+    pub carried: Option<super::session::NewSession>,
+    /// The public handle of the current session (to mark it in the sessions list).
+    pub session_handle: Option<String>,
+    /// The session was active in the last 30 minutes (or the password was given in them).
+    pub fresh: bool,
+    /// The device, summarised from the `User-Agent` (for the sessions list).
+    pub device: String,
+    /// The request carried a session cookie that no longer opens a session (it expired or
+    /// was ended): "your session expired" is said to this person only.
+    pub session_expired: bool,
     /// A keyed hash of the client's address, for rate limits (never the address itself).
     pub client_key: String,
     /// The CSP nonce of this response.
@@ -23,14 +35,26 @@ pub struct RequestContext {
     pub path: String,
 }
 
+impl RequestContext {
+    /// The signed-in user, or the error that asks to sign in (again, when a session
+    /// expired).
+    pub fn require_user(&self) -> Result<CurrentUser, crate::error::AppError> {
+        self.user.clone().ok_or_else(|| self.sign_in_error())
+    }
+
+    /// `SessionExpired` for someone whose session ended, `SignInRequired` otherwise.
+    pub fn sign_in_error(&self) -> crate::error::AppError {
+        if self.session_expired {
+            crate::error::AppError::SessionExpired
+        } else {
+            crate::error::AppError::SignInRequired
+        }
+    }
+}
+
 /// The current request's context, from the Leptos context (empty outside a request).
 pub fn request_context() -> RequestContext {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
         .unwrap_or_default()
-}
-
-/// The interface language of the current request.
-pub fn current_lang() -> Lang {
-    request_context().lang
 }

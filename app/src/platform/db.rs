@@ -53,14 +53,15 @@ impl Db {
         } else {
             return Err(DbError::UnsupportedUrl);
         };
-        let options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
+        // Fail fast when the database is away: a request waits at most 3 s for a connection.
+        let options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(3));
         let options = match backend {
             Backend::Sqlite => options.after_connect(|conn, _| {
                 Box::pin(async move {
                     use sqlx::Executor;
                     // WAL lets readers proceed while one writer commits; foreign keys on;
                     // NORMAL sync is durable in WAL mode except on power loss.
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;")
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
                         .await?;
                     Ok(())
                 })
@@ -115,6 +116,22 @@ impl Db {
 /// already used…), whatever the backend.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+/// True when the database cannot serve the request right now — unreachable, refusing
+/// connections, closed pool, or busy past its wait — as opposed to a bug in a query: the
+/// caller answers 503 and the request can be retried as is.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(e) => {
+            is_busy(err)
+                // PostgreSQL: connection exceptions, cannot connect now, admin shutdown, too many connections.
+                || e.code().as_deref().is_some_and(|c| c.starts_with("08") || matches!(c, "55000" | "57P01" | "57P02" | "57P03" | "53300" | "3D000"))
+        }
+        _ => false,
+    }
 }
 
 /// True when the error means the database is busy (SQLite lock wait expired, PostgreSQL

@@ -1,13 +1,19 @@
 //! Counters in the database that limit attempts per key (account, code, client, e-mail),
 //! shared by every server instance.
 //!
+//! Every limit **counts the attempt first, atomically, then decides**: a single
+//! `INSERT … ON CONFLICT DO UPDATE … RETURNING` increments the counter and returns the count
+//! this attempt got, so parallel requests each get their own number and at most `max` of
+//! them pass — no check-then-count window to race through. The actions themselves, with
+//! their keys and windows, are named in [`super::limits`].
+//!
 //! Keys never contain personal data in clear: callers pass keyed hashes.
 
 use super::db::Db;
 use sqlx::Row;
 
 /// At most `max` events per `window` milliseconds.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
     /// Events allowed in one window.
     pub max: i64,
@@ -18,12 +24,14 @@ pub struct Limit {
 /// The state of one counter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counter {
-    /// Events in the current window.
+    /// Events in the current window, this one included.
     pub count: i64,
     /// When the current window started.
     pub window_start: i64,
     /// When the last event happened.
     pub last_at: i64,
+    /// Until when the key must wait before its next attempt (a progressive delay).
+    pub blocked_until: i64,
 }
 
 impl Counter {
@@ -31,49 +39,94 @@ impl Counter {
     pub fn retry_after_secs(&self, limit: Limit, now: i64) -> u64 {
         (((self.window_start + limit.window - now).max(1000)) / 1000) as u64
     }
+
+    /// True when this attempt is beyond the limit.
+    pub fn over(&self, limit: Limit) -> bool {
+        self.count > limit.max
+    }
 }
 
-/// Reads a counter without counting (an expired window reads as empty).
-pub async fn peek(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
-    let row = sqlx::query("SELECT count, window_start, last_at FROM rate_limits WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        Some(r) if r.try_get::<i64, _>("window_start")? > now - limit.window => Counter {
-            count: r.try_get("count")?,
-            window_start: r.try_get("window_start")?,
-            last_at: r.try_get("last_at")?,
-        },
-        _ => Counter::default(),
+fn counter(r: &sqlx::any::AnyRow) -> Result<Counter, sqlx::Error> {
+    Ok(Counter {
+        count: r.try_get("count")?,
+        window_start: r.try_get("window_start")?,
+        last_at: r.try_get("last_at")?,
+        blocked_until: r.try_get("blocked_until")?,
     })
 }
 
-/// Returns `Some(seconds to wait)` when the counter has reached its limit.
-pub async fn exceeded(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Option<u64>, sqlx::Error> {
-    let c = peek(db, key, limit, now).await?;
-    Ok((c.count >= limit.max).then(|| c.retry_after_secs(limit, now)))
-}
-
-/// Counts one event atomically and returns the counter after it.
+/// Counts one event atomically and returns the counter after it (a window that ended
+/// starts again at 1).
 pub async fn hit(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
     let row = sqlx::query(
-        "INSERT INTO rate_limits (key, window_start, count, last_at) VALUES ($1, $2, 1, $2) \
+        "INSERT INTO rate_limits (key, window_start, count, last_at, blocked_until) VALUES ($1, $2, 1, $2, 0) \
          ON CONFLICT (key) DO UPDATE SET \
            count = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.count + 1 END, \
+           blocked_until = CASE WHEN rate_limits.window_start <= $3 THEN 0 ELSE rate_limits.blocked_until END, \
            window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END, \
            last_at = $2 \
-         RETURNING count, window_start, last_at",
+         RETURNING count, window_start, last_at, blocked_until",
     )
     .bind(key)
     .bind(now)
     .bind(now - limit.window)
     .fetch_one(db.pool())
     .await?;
-    Ok(Counter {
-        count: row.try_get("count")?,
-        window_start: row.try_get("window_start")?,
-        last_at: row.try_get("last_at")?,
+    counter(&row)
+}
+
+/// Like [`hit`], except that an attempt made while the key must still wait (see
+/// [`block_until`]) is not counted: the counter comes back unchanged with its
+/// `blocked_until` in the future, and the caller refuses without doing the work.
+pub async fn take_turn(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (key, window_start, count, last_at, blocked_until) VALUES ($1, $2, 1, $2, 0) \
+         ON CONFLICT (key) DO UPDATE SET \
+           count = CASE WHEN rate_limits.window_start <= $3 THEN 1 \
+                        WHEN rate_limits.blocked_until > $2 THEN rate_limits.count \
+                        ELSE rate_limits.count + 1 END, \
+           blocked_until = CASE WHEN rate_limits.window_start <= $3 THEN 0 ELSE rate_limits.blocked_until END, \
+           window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END, \
+           last_at = CASE WHEN rate_limits.blocked_until > $2 THEN rate_limits.last_at ELSE $2 END \
+         RETURNING count, window_start, last_at, blocked_until",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - limit.window)
+    .fetch_one(db.pool())
+    .await?;
+    counter(&row)
+}
+
+/// Makes a key wait until `until` before its next turn (progressive delays).
+pub async fn block_until(db: &Db, key: &str, until: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rate_limits SET blocked_until = $1 WHERE key = $2")
+        .bind(until)
+        .bind(key)
+        .execute(db.pool())
+        .await
+        .map(|_| ())
+}
+
+/// Takes back one event counted by [`hit`] (an attempt that turned out not to be a
+/// failure, for counters that limit failures).
+pub async fn undo(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rate_limits SET count = count - 1 WHERE key = $1 AND count > 0")
+        .bind(key)
+        .execute(db.pool())
+        .await
+        .map(|_| ())
+}
+
+/// Reads a counter without counting (an expired window reads as empty).
+pub async fn peek(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
+    let row = sqlx::query("SELECT count, window_start, last_at, blocked_until FROM rate_limits WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(r) if r.try_get::<i64, _>("window_start")? > now - limit.window => counter(&r)?,
+        _ => Counter::default(),
     })
 }
 
@@ -82,9 +135,20 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM rate_limits WHERE key = $1").bind(key).execute(db.pool()).await.map(|_| ())
 }
 
+/// Forgets every counter whose key starts with `prefix` (every client's sign-in failures
+/// of one account, after a reset).
+pub async fn clear_prefix(db: &Db, prefix: &str) -> Result<u64, sqlx::Error> {
+    // Keys are `purpose:hex…:hex`, with no LIKE wildcard in them.
+    sqlx::query("DELETE FROM rate_limits WHERE key LIKE $1")
+        .bind(format!("{prefix}%"))
+        .execute(db.pool())
+        .await
+        .map(|r| r.rows_affected())
+}
+
 /// Deletes counters whose window ended long ago (run periodically).
 pub async fn purge(db: &Db, older_than: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM rate_limits WHERE last_at < $1")
+    sqlx::query("DELETE FROM rate_limits WHERE last_at < $1 AND blocked_until < $1")
         .bind(older_than)
         .execute(db.pool())
         .await

@@ -97,11 +97,20 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// Logs a database or other internal error with its cause, and turns it into the generic
-/// user-facing [`AppError::Internal`].
-pub fn internal<E: std::fmt::Display>(context: &'static str) -> impl FnOnce(E) -> AppError {
+/// Logs a database or other internal error with its cause, and turns it into the
+/// user-facing error: [`AppError::Unavailable`] (503) when the database cannot be reached
+/// or stays locked — the request failed whole and may be retried — else
+/// [`AppError::Internal`].
+pub fn internal<E: std::fmt::Display + 'static>(context: &'static str) -> impl FnOnce(E) -> AppError {
     move |e| {
-        tracing::error!(error = %e, "{context}");
-        AppError::Internal
+        let unavailable =
+            (&e as &dyn std::any::Any).downcast_ref::<sqlx::Error>().is_some_and(super::db::is_unavailable);
+        if unavailable {
+            tracing::warn!(error = %e, "{context}: database unavailable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(error = %e, "{context}");
+            AppError::Internal
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Server functions of the second factor.
+//! Server functions of the second factor and of the account's sessions.
 
 // `#[server]` generates a public argument struct per function; its fields are the
 // documented function's parameters.
@@ -22,9 +22,37 @@ pub async fn enable_totp(code: String) -> Result<Outcome, AppError> {
     super::flows::enable(&state, &crate::platform::request_context(), &code).await
 }
 
+/// Turns the authenticator app off (current password required).
+#[server(endpoint = "deux-facteurs-desactiver")]
+pub async fn disable_totp(current_password: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    super::flows::disable(&state, &crate::platform::request_context(), current_password).await
+}
+
 /// Gives the second factor after the password (`/connexion/code`).
 #[server(endpoint = "connexion-code")]
 pub async fn verify_second_factor(code: String, next: Option<String>) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     super::flows::verify(&state, &crate::platform::request_context(), &code, next.as_deref()).await
+}
+
+/// E-mails a (new) sign-in code (`/connexion/code`, **Renvoyer le code**).
+#[server(endpoint = "connexion-code-email")]
+pub async fn send_sign_in_code() -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    super::flows::resend_email_code(&state, &crate::platform::request_context()).await
+}
+
+/// Ends one of the signed-in person's other sessions, or all of them (`handle` = "all").
+#[server(endpoint = "sessions-fermer")]
+pub async fn end_session(handle: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    super::sessions::end(&state, &crate::platform::request_context(), &handle).await
+}
+
+/// Changes the signed-in person's password (`/mon-compte/mot-de-passe`).
+#[server(endpoint = "mot-de-passe-changer")]
+pub async fn change_password(current_password: String, password: String) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    super::sessions::change_password(&state, &crate::platform::request_context(), current_password, password).await
 }

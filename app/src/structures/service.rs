@@ -85,11 +85,6 @@ pub async fn approvers(db: &Db, structure_id: i64) -> Result<Vec<ApproverInfo>, 
         .collect()
 }
 
-/// True when `user_id` is an active approver of the structure.
-pub async fn is_approver(db: &Db, structure_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(approvers(db, structure_id).await?.iter().any(|a| a.id == user_id))
-}
-
 /// Whether sign-up is open for a structure today.
 pub async fn opening_of(db: &Db, structure_id: i64, today: Date) -> Result<Opening, sqlx::Error> {
     let rows = sqlx::query(

@@ -26,3 +26,29 @@ pub fn access_code(lang: Lang, to: &str, first_name: &str, code: &str, link: &st
     }
     .render(lang, to, "access_code")
 }
+
+/// Two days before a provisional access code expires unused: the code again (a new one,
+/// valid until the same day), so the person is not stuck.
+pub fn access_code_reminder(lang: Lang, to: &str, first_name: &str, code: &str, link: &str) -> Mail {
+    Message {
+        subject: lang
+            .t("Rappel : votre code d'accès provisoire Sésame expire bientôt", "Reminder: your Sésame provisional access code expires soon")
+            .into(),
+        greeting: greeting(lang, first_name),
+        paragraphs: vec![lang
+            .t(
+                "Votre compte Sésame attend votre première connexion, et votre code d'accès provisoire expire dans deux jours. Le voici de nouveau :",
+                "Your Sésame account awaits your first sign-in, and your provisional access code expires in two days. Here it is again:",
+            )
+            .into()],
+        code: Some(code.into()),
+        button: Some((lang.t("Première connexion", "First sign-in").into(), link.into())),
+        after: vec![lang
+            .t(
+                "Passé ce délai, le support pourra vous en envoyer un nouveau d'un clic.",
+                "After that, support can send you a new one in one click.",
+            )
+            .into()],
+    }
+    .render(lang, to, "access_code_reminder")
+}

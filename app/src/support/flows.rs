@@ -17,7 +17,7 @@ use crate::professional::service::{self as pro, ProAccess};
 
 /// The signed-in support agent, or the error to answer.
 pub fn require_support(ctx: &RequestContext) -> AppResult<CurrentUser> {
-    let user = ctx.user.clone().ok_or(AppError::SignInRequired)?;
+    let user = ctx.require_user()?;
     if user.kind != UserKind::Support || user.status != AccountStatus::Active {
         return Err(AppError::Forbidden);
     }
@@ -83,6 +83,20 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
         .map_err(internal("transition"))?
     {
         return Ok(already_handled(lang, &request.name()));
+    }
+    // A sign-up never confirmed does not keep the address from its real owner.
+    if let Some(squatter) = crate::accounts::service::remove_unverified(&mut tx, &request.email.to_lowercase())
+        .await
+        .map_err(internal("unverified"))?
+    {
+        audit::record(
+            &mut tx,
+            now,
+            AuditEntry::new(Some(agent.id), "account.unverified_removed", "user", Some(squatter))
+                .with(serde_json::json!({ "for_request": id })),
+        )
+        .await
+        .map_err(internal("audit"))?;
     }
     let user_id: i64 = match sqlx::query_scalar(
         "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, created_at, updated_at) \

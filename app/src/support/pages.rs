@@ -98,6 +98,15 @@ pub fn SupportRequestsPage() -> impl IntoView {
             let pending = requests::in_state(&state.db, RequestState::PendingSupport, None).await?;
             let waiting = requests::in_state(&state.db, RequestState::PendingApprover, None).await?;
             let validated = requests::in_state(&state.db, RequestState::Validated, None).await?;
+            let mut validated_codes = Vec::new();
+            for r in validated {
+                let latest = match r.user_id {
+                    Some(u) => crate::first_login::codes::latest(&state, u).await?,
+                    None => None,
+                };
+                validated_codes.push((r, latest));
+            }
+            let validated = validated_codes;
             let mut with_sites = Vec::new();
             for r in pending {
                 let sites = crate::structures::service::sites(&state.db, r.structure_id).await?;
@@ -125,12 +134,24 @@ pub fn SupportRequestsPage() -> impl IntoView {
                 <h2>{lang.t("Validées, en attente de première connexion", "Validated, awaiting first sign-in")}</h2>
                 {if validated.is_empty() { Some(view! { <p>{lang.t("Aucune.", "None.")}</p> }) } else { None }}
                 <ul class="cards">
-                    {validated.into_iter().map(|r| {
+                    {validated.into_iter().map(|(r, latest)| {
                         let id = r.id;
+                        let now = state.now();
+                        let code_state = match latest {
+                            Some((_, expires, None)) if expires <= now => view! {
+                                <p><span class="tag tag-warn">{lang.t("Code expiré", "Code expired")}</span></p>
+                            }.into_any(),
+                            Some((sent, expires, None)) => view! {
+                                <p class="meta">{lang.t("Code envoyé le ", "Code sent on ")}{day(sent, lang)}
+                                    {lang.t(", valable jusqu'au ", ", valid until ")}{day(expires, lang)}</p>
+                            }.into_any(),
+                            _ => ().into_any(),
+                        };
                         view! {
                             <li class="card">
                                 <h3>{r.name()}</h3>
                                 <p class="meta">{r.structure_name.clone()}</p>
+                                {code_state}
                                 <p><a href=format!("/support/demandes/{id}")>{lang.t("Historique de la demande", "Request history")}</a></p>
                                 <PlainForm fn_path={<ReissueAccessCode as ServerFn>::PATH} page="/support/demandes">
                                     <input type="hidden" name="id" value=id.to_string()/>

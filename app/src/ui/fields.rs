@@ -19,6 +19,21 @@ pub fn Required() -> impl IntoView {
     view! { <span class="req" aria-hidden="true">"*"</span> }
 }
 
+/// The line at the top of every form that collects personal data: mandatory fields are
+/// marked, and the privacy notice says what is done with them (PRODUCT.md §5).
+#[component]
+pub fn RequiredNote(
+    /// Interface language.
+    lang: crate::i18n::Lang,
+) -> impl IntoView {
+    view! {
+        <p class="required-note">
+            {lang.t("Les champs marqués d'un astérisque (*) sont obligatoires. ", "Fields marked with an asterisk (*) are mandatory. ")}
+            <a href="/confidentialite">{lang.t("Comment nous utilisons vos données", "How we use your data")}</a>
+        </p>
+    }
+}
+
 /// An error message tied to a field by id (`aria-describedby`).
 #[component]
 pub fn FieldError(
@@ -72,18 +87,27 @@ impl Field {
     }
 
     /// The error to show: the browser's own check once the field was left or edited,
-    /// otherwise the server's error for this field.
+    /// otherwise the server's error for this field. Each new answer of the server applies
+    /// again to every field (the rules only the server checks — a common password, a birth
+    /// date in the future — show next to their field, with JavaScript as without).
     pub fn error(
         self,
         name: &'static str,
         validate: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
         outcome: Signal<Option<crate::form::Outcome>>,
     ) -> Signal<Option<String>> {
+        Effect::new(move |previous: Option<()>| {
+            outcome.track();
+            if previous.is_some() {
+                self.edited.set(false);
+            }
+        });
         Signal::derive(move || {
             let local = if self.touched.get() || self.edited.get() { self.value.with(|v| validate(v)) } else { None };
-            local.or_else(|| {
-                if self.edited.get() { None } else { outcome.with(|o| o.as_ref().and_then(|o| o.error_for(name))) }
-            })
+            let server =
+                if self.edited.get() { None } else { outcome.with(|o| o.as_ref().and_then(|o| o.error_for(name))) };
+            // The server's verdict first: it checks everything the browser checks, and more.
+            server.or(local)
         })
     }
 }

@@ -56,7 +56,9 @@ fn Header() -> impl IntoView {
                     <input type="hidden" name=FN_FIELD value="/api/langue"/>
                     <input type="hidden" name="lang" value=other.code()/>
                     <input type="hidden" name="back" value=ctx.path.clone()/>
-                    <button type="submit" lang=other.code() aria-label=lang.t("Afficher le site en anglais", "Show the site in French")>
+                    // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+                    <button type="submit" lang=other.code()
+                        aria-label=format!("{} — {}", other.native_name(), lang.t("afficher le site en anglais", "show the site in French"))>
                         {other.native_name()}
                     </button>
                 </form>

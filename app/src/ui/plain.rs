@@ -21,7 +21,7 @@ pub fn PlainForm(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <form method="post" action=page class=class>
+        <form method="post" action=page class=class novalidate=true>
             <input type="hidden" name=FN_FIELD value=fn_path/>
             {children()}
         </form>
@@ -97,6 +97,8 @@ pub fn Input(
     #[prop(optional)]
     error: Option<String>,
 ) -> impl IntoView {
+    // Only a field with a message is announced as invalid (an empty message is none).
+    let error = error.filter(|e| !e.trim().is_empty());
     let invalid = if error.is_some() { "true" } else { "false" };
     let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
     view! {
@@ -157,8 +159,10 @@ pub fn TermsCheckbox(
     view! {
         <div class="field">
             <div class="check">
-                <input id="terms" name="terms" type="checkbox" value="on" required=true aria-describedby="terms-links terms-error"/>
-                <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}</label><Required/>
+                <input id="terms" name="terms" type="checkbox" value="on" aria-required="true"
+                    aria-invalid=if error.as_deref().is_some_and(|e| !e.is_empty()) { "true" } else { "false" }
+                    aria-describedby="terms-links terms-error"/>
+                <label for="terms">{lang.t("J'accepte les conditions d'utilisation", "I accept the terms of use")}<Required/></label>
             </div>
             <p class="hint" id="terms-links">
                 <a href="/conditions-utilisation" target="_blank">{lang.t("Lire les conditions d'utilisation", "Read the terms of use")}</a>

@@ -103,17 +103,13 @@ async fn start(hasher: Option<Arc<PasswordHasher>>) -> anyhow::Result<Bench> {
         mail_dir: std::env::temp_dir().join("sesame-bench-mail"),
         secret_key: "bench-secret-key-0123456789abcdef-0123456789".into(),
         site_root: PathBuf::from("target/site"),
-        trust_proxy: false,
+        client_ip_source: axum_client_ip::ClientIpSource::ConnectInfo,
         log_json: false,
+        jobs: sesame_server::config::JobIntervals::default(),
+        documents_dir: None,
     };
     let db = startup::open_database(&config).await?;
-    let overrides = Overrides {
-        clock: Arc::new(SystemClock),
-        mail: None,
-        hasher,
-        workers: false,
-        scheduler_every: Duration::from_secs(3600),
-    };
+    let overrides = Overrides { clock: Arc::new(SystemClock), mail: None, hasher, workers: false };
     let running = startup::spawn_on(listener, &config, db, overrides).await?;
     Ok(Bench { running, base, dir })
 }

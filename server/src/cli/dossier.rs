@@ -185,7 +185,9 @@ pub async fn import(state: &AppState, file: &Path, output: Option<PathBuf>) -> a
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let temp = output.with_extension("csv.partial");
-    let mut writer = csv::Writer::from_path(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+    // Codes in clear: readable by the owner of the file only.
+    let file = super::create_private(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+    let mut writer = csv::Writer::from_writer(file);
     writer.write_record(["reference", "activation_code"])?;
     let mut tx = state.db.begin().await?;
     for (_, r) in &rows {

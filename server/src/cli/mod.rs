@@ -1,5 +1,6 @@
 //! Command-line subcommands of the `sesame` binary.
 
+pub mod backup;
 pub mod dossier;
 pub mod reference;
 pub mod support;
@@ -48,6 +49,16 @@ pub enum Command {
         /// What to do with support agents.
         #[command(subcommand)]
         command: SupportAgentCommand,
+    },
+    /// A consistent copy of the live SQLite database (and documents) into one file.
+    Backup {
+        /// The backup file to write.
+        file: std::path::PathBuf,
+    },
+    /// Restores a backup into an empty data directory.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
     },
     /// Patient records and their activation codes.
     Dossier {
@@ -102,10 +113,47 @@ async fn command_state(config: &Config) -> anyhow::Result<sesame_app::platform::
     Ok(startup::build_state(config, db, &startup::Overrides::default()))
 }
 
+/// Creates (or truncates) a file only its owner can read and write (mode 0600): secrets
+/// and codes in clear.
+pub fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    // An existing file keeps its mode on open: tighten it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
+/// Writes a whole file readable by its owner only (see [`create_private`]).
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    create_private(path)?.write_all(bytes)
+}
+
+/// The demo data set (known passwords, printed codes) never goes into a real deployment.
+fn refuse_demo_in_production(config: &Config) -> anyhow::Result<()> {
+    if config.mode == crate::config::Mode::Production {
+        anyhow::bail!("the demo data set is refused when SESAME_ENV=production (its passwords and codes are public)");
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
+            if demo {
+                refuse_demo_in_production(&config)?;
+            }
             let db = startup::open_database(&config).await?;
             if demo {
                 let state = startup::build_state(&config, db.clone(), &startup::Overrides::default());
@@ -116,6 +164,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             running.until_signal().await;
             Ok(())
         }
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file } => backup::restore(&config, &file),
         Command::Migrate => {
             let db = startup::open_database(&config).await?;
             db.close().await;
@@ -152,6 +202,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             result
         }
         Command::DemoData => {
+            refuse_demo_in_production(&config)?;
             let db = startup::open_database(&config).await?;
             let state = startup::build_state(&config, db.clone(), &startup::Overrides::default());
             crate::demo::load(&state).await?.print();

@@ -14,6 +14,8 @@ use sesame_app::error::AppError;
 
 /// Seconds an overloaded server asks clients to wait before trying again.
 const OVERLOAD_RETRY_SECONDS: u64 = 2;
+/// Seconds to wait when the database is away.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
 
 /// The status of a serialised [`AppError`], if the body is one.
 pub fn error_status(body: &[u8]) -> Option<StatusCode> {
@@ -24,6 +26,7 @@ pub fn error_status(body: &[u8]) -> Option<StatusCode> {
 pub fn retry_after(body: &[u8]) -> Option<u64> {
     match serde_json::from_slice::<AppError>(body).ok()? {
         AppError::Overloaded => Some(OVERLOAD_RETRY_SECONDS),
+        AppError::Unavailable => Some(UNAVAILABLE_RETRY_SECONDS),
         AppError::RateLimited(seconds) => Some(seconds.max(1)),
         _ => None,
     }

@@ -21,17 +21,21 @@ pub struct MailWorkerSettings {
     pub backoff_cap: Duration,
     /// Attempts before a mail is marked failed.
     pub max_attempts: i64,
+    /// How long a claimed mail is reserved for this instance (another takes it over after).
+    pub lease: Duration,
 }
 
 impl MailWorkerSettings {
-    /// Production pacing: first retry after 5 s, then doubling up to 10 min, for ~3 days.
-    pub fn standard(from: Mailbox) -> Self {
+    /// Production pacing: first retry after 5 s, then doubling up to 10 min, for ~3 days;
+    /// poll and lease from the configuration.
+    pub fn standard(from: Mailbox, poll: Duration, lease: Duration) -> Self {
         MailWorkerSettings {
             from,
-            poll: Duration::from_secs(5),
+            poll,
             backoff_base: Duration::from_secs(5),
             backoff_cap: Duration::from_secs(600),
             max_attempts: 450,
+            lease,
         }
     }
 
@@ -48,9 +52,6 @@ pub fn redact_addresses(text: &str) -> String {
     text.split(' ').map(|word| if word.contains('@') { "<address>" } else { word }).collect::<Vec<_>>().join(" ")
 }
 
-/// Lease on claimed mails: another worker may take them over after this.
-const LEASE_MS: i64 = 60_000;
-
 /// Delivers every due mail once; returns how many were sent. Stops early (releasing the
 /// rest of its batch) when shutdown is requested.
 pub async fn deliver_due(
@@ -61,7 +62,7 @@ pub async fn deliver_due(
 ) -> Result<usize, sqlx::Error> {
     let mut sent = 0;
     loop {
-        let batch = outbox::claim_due(&state.db, state.now(), LEASE_MS, 20).await?;
+        let batch = outbox::claim_due(&state.db, state.now(), settings.lease.as_millis() as i64, 20).await?;
         if batch.is_empty() {
             return Ok(sent);
         }
@@ -136,7 +137,8 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        let s = MailWorkerSettings::standard("a@b.fr".parse().unwrap());
+        let s =
+            MailWorkerSettings::standard("a@b.fr".parse().unwrap(), Duration::from_secs(5), Duration::from_secs(60));
         assert_eq!(s.backoff(0), Duration::from_secs(5));
         assert_eq!(s.backoff(1), Duration::from_secs(10));
         assert_eq!(s.backoff(3), Duration::from_secs(40));

@@ -6,7 +6,14 @@ use futures::future::join_all;
 use sesame_app::activation::records::{self, NewRecord};
 
 /// Creates a record and returns its activation code (grouped).
-pub async fn record(app: &TestApp, reference: &str, last: &str, birth_name: &str, first: &str, birth: &str) -> String {
+pub(crate) async fn record(
+    app: &TestApp,
+    reference: &str,
+    last: &str,
+    birth_name: &str,
+    first: &str,
+    birth: &str,
+) -> String {
     let state = app.state();
     let r = NewRecord::parse(reference, last, birth_name, first, birth, "F", "").unwrap();
     let mut tx = state.db.begin().await.unwrap();
@@ -16,12 +23,12 @@ pub async fn record(app: &TestApp, reference: &str, last: &str, birth_name: &str
 }
 
 /// Posts the activation form as a browser without JavaScript does.
-pub async fn activate(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn activate(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
     app.submit("/activation", "/api/activation", fields).await
 }
 
 /// How many record links have this status.
-pub async fn links(app: &TestApp, status: &str) -> i64 {
+pub(crate) async fn links(app: &TestApp, status: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM record_links WHERE status = $1")
         .bind(status)
         .fetch_one(app.db.pool())
@@ -178,8 +185,9 @@ async fn wrong_codes_are_limited_per_account_with_a_time_to_retry() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Trop de codes erronés") && html.contains("Réessayez dans"), "{html}");
     assert_eq!(links(&app, "linked").await, 0);
-    // An hour later it works.
+    // An hour later it works (signed in again: the session ended after 30 minutes idle).
     app.clock.advance(61 * 60 * 1000);
+    assert_eq!(crate::accounts::sign_in(&app, "limite@exemple.fr", PASSWORD).await.status(), 303);
     assert_eq!(
         activate(&app, &[("code", &code), ("birth_date", "1985-03-14"), ("relation", "self")]).await.status(),
         303
@@ -247,9 +255,12 @@ async fn only_signed_in_verified_patients_may_link() {
     let code = record(&app, "R1", "Martin", "", "Marie", "1985-03-14").await;
     let (status, _) = app.call("/api/activation", &[("code", &code), ("birth_date", "1985-03-14")]).await;
     assert_eq!(status, 401);
+    // The page explains that an account is needed, with the ways back here after it.
     let (status, html) = app.page("/activation").await;
-    assert_eq!(status, 401);
+    assert_eq!(status, 200);
+    assert!(html.contains("/inscription?suite=/activation"), "create an account, then come back");
     assert!(html.contains("/connexion?suite=/activation"), "a way back after signing in");
+    assert!(!html.contains("session a expiré"), "nobody's session expired");
 }
 
 #[tokio::test]

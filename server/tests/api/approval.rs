@@ -6,7 +6,7 @@ use futures::future::join_all;
 use sqlx::Row;
 
 /// Creates an active account with the test password; returns its id.
-pub async fn account(app: &TestApp, email: &str, kind: &str, first: &str, last: &str) -> i64 {
+pub(crate) async fn account(app: &TestApp, email: &str, kind: &str, first: &str, last: &str) -> i64 {
     let hash = app.state().hasher.hash(PASSWORD.to_string()).await.unwrap();
     let now = app.state().now();
     let id: i64 = sqlx::query_scalar(
@@ -33,10 +33,10 @@ pub async fn account(app: &TestApp, email: &str, kind: &str, first: &str, last: 
 }
 
 /// The test accounts' authenticator secret (base32).
-pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+pub(crate) const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Enrols the test authenticator secret for an account.
-pub async fn enrol(app: &TestApp, user_id: i64) {
+pub(crate) async fn enrol(app: &TestApp, user_id: i64) {
     let sealed = sesame_app::platform::secretbox::seal(&app.state().settings.secret_key, TOTP_SECRET.as_bytes());
     sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2 WHERE id = $3")
         .bind(sealed)
@@ -48,7 +48,7 @@ pub async fn enrol(app: &TestApp, user_id: i64) {
 }
 
 /// The current code of the test authenticator, after moving the clock to a fresh step.
-pub fn totp_now(app: &TestApp) -> String {
+pub(crate) fn totp_now(app: &TestApp) -> String {
     app.clock.advance(31_000);
     let secret = sesame_app::platform::totp::base32_decode(TOTP_SECRET).unwrap();
     let step = sesame_app::platform::totp::step_of((app.state().now() / 1000) as u64);
@@ -56,7 +56,7 @@ pub fn totp_now(app: &TestApp) -> String {
 }
 
 /// Gives the test password to an existing account.
-pub async fn set_password(app: &TestApp, user_id: i64) {
+pub(crate) async fn set_password(app: &TestApp, user_id: i64) {
     let hash = app.state().hasher.hash(PASSWORD.to_string()).await.unwrap();
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
@@ -66,22 +66,35 @@ pub async fn set_password(app: &TestApp, user_id: i64) {
         .unwrap();
 }
 
-/// A new browser signed in as `email`.
-pub async fn browser_as(app: &TestApp, email: &str) -> reqwest::Client {
+/// A new browser signed in as `email`, with its second factor when one is asked: the
+/// authenticator app's code for accounts enrolled with the test secret, else the code
+/// e-mailed at sign-in.
+pub(crate) async fn browser_as(app: &TestApp, email: &str) -> reqwest::Client {
     let c = app.new_browser();
-    let r =
-        submit_with(&c, &app.base, "/connexion", "/api/connexion", &[("email", email), ("password", PASSWORD)]).await;
-    assert_eq!(r.status(), 303, "sign-in of {email}");
-    if location(&r).starts_with("/connexion/code") {
-        let code = totp_now(app);
-        let r = submit_with(&c, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &code)]).await;
-        assert_eq!(r.status(), 303, "second factor of {email}");
-    }
+    sign_in_with(app, &c, email).await;
     c
 }
 
+/// Signs `client` in as `email` (see [`browser_as`]).
+pub(crate) async fn sign_in_with(app: &TestApp, c: &reqwest::Client, email: &str) {
+    let seen = app.sign_in_codes_sent(email);
+    let r =
+        submit_with(c, &app.base, "/connexion", "/api/connexion", &[("email", email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), 303, "sign-in of {email}");
+    if location(&r).starts_with("/connexion/code") {
+        let enrolled: Option<i64> = sqlx::query_scalar("SELECT totp_enabled_at FROM users WHERE email_key = $1")
+            .bind(email.to_lowercase())
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        let code = if enrolled.is_some() { totp_now(app) } else { app.sign_in_code(email, seen).await };
+        let r = submit_with(c, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &code)]).await;
+        assert_eq!(r.status(), 303, "second factor of {email}");
+    }
+}
+
 /// Sends a collaborator's request for Results on the given sites; returns its id.
-pub async fn collaborator_request(app: &TestApp, email: &str, code: &str, approver: i64, sites: &[i64]) -> i64 {
+pub(crate) async fn collaborator_request(app: &TestApp, email: &str, code: &str, approver: i64, sites: &[i64]) -> i64 {
     let mut fields = request("collaborator", code, email);
     fields.retain(|(k, _)| k != "sites_mode");
     fields.push(("results".into(), "on".into()));

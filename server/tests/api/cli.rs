@@ -51,10 +51,11 @@ async fn a_new_code_for_a_record_replaces_its_unused_one_and_links() {
     let old = crate::activation::record(&app, "R9", "Petit", "", "Léa", "2001-05-05").await;
     assert!(dossier::new_code(app.state(), "UNKNOWN").await.is_err(), "an unknown reference is an error");
     let new = dossier::new_code(app.state(), " R9 ").await.unwrap().grouped();
-    let unused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activation_codes WHERE used_at IS NULL")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let unused: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM activation_codes WHERE used_at IS NULL AND replaced_at IS NULL")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
     assert_eq!(unused, 1, "one live code per record");
     crate::accounts::verified_patient(&app, "lea@exemple.fr", "Petit", "Léa", "2001-05-05").await;
     // The old code no longer works: the same answer as an unknown code.

@@ -6,7 +6,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use sesame_app::platform::clock::ManualClock;
 use sesame_app::platform::db::Db;
 use sesame_app::platform::passwords::PasswordHasher;
-use sesame_server::config::{Config, Mode};
+use sesame_server::config::{Config, JobIntervals, Mode};
 use sesame_server::startup::{self, Overrides, Running};
 use sesame_server::workers::mail::MailWorkerSettings;
 use sesame_testkit::{ReceivedMail, SmtpSink};
@@ -15,14 +15,14 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 /// Which database the suite runs on.
-pub fn postgres_base() -> Option<String> {
+pub(crate) fn postgres_base() -> Option<String> {
     std::env::var("SESAME_TEST_POSTGRES").ok().filter(|v| !v.trim().is_empty())
 }
 
 /// A fresh database, removed when dropped.
-pub struct TestDb {
+pub(crate) struct TestDb {
     /// Its URL.
-    pub url: String,
+    pub(crate) url: String,
     cleanup: Option<Box<dyn FnOnce() + Send>>,
 }
 
@@ -34,9 +34,15 @@ impl Drop for TestDb {
     }
 }
 
-/// Creates a fresh, empty database for one test.
-pub async fn fresh_database() -> TestDb {
-    match postgres_base() {
+/// Creates a fresh, empty database for one test, on the suite's database engine.
+pub(crate) async fn fresh_database() -> TestDb {
+    fresh_database_on(postgres_base()).await
+}
+
+/// Creates a fresh, empty database: on the PostgreSQL server at `postgres` when given, else
+/// a SQLite file.
+pub(crate) async fn fresh_database_on(postgres: Option<String>) -> TestDb {
+    match postgres {
         Some(base) => {
             let base = base.trim_end_matches('/').to_string();
             let name = format!("sesame_t_{}", uuid::Uuid::new_v4().simple());
@@ -83,47 +89,76 @@ pub async fn fresh_database() -> TestDb {
 static TRACING: Once = Once::new();
 
 /// A running Sésame with its own database, SMTP server, clock and HTTP client.
-pub struct TestApp {
+pub(crate) struct TestApp {
     /// Base URL, e.g. `http://127.0.0.1:41234`.
-    pub base: String,
+    pub(crate) base: String,
     /// A browser-like client: cookies kept, redirects not followed, same-origin `Origin`.
-    pub client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
     /// The SMTP server receiving the app's mail.
-    pub smtp: SmtpSink,
+    pub(crate) smtp: SmtpSink,
     /// The clock the app reads.
-    pub clock: Arc<ManualClock>,
+    pub(crate) clock: Arc<ManualClock>,
     /// The running app.
-    pub running: Option<Running>,
+    pub(crate) running: Option<Running>,
     /// The configuration it was started with.
-    pub config: Config,
+    pub(crate) config: Config,
     /// Its database.
-    pub db: Db,
+    pub(crate) db: Db,
     _database: TestDb,
 }
 
 /// Knobs for [`TestApp::spawn_with`].
 #[derive(Clone)]
-pub struct TestOptions {
+pub(crate) struct TestOptions {
     /// Password hasher (default: 2 in parallel, 16 queued).
-    pub hasher: Option<Arc<PasswordHasher>>,
+    pub(crate) hasher: Option<Arc<PasswordHasher>>,
     /// Run background workers.
-    pub workers: bool,
+    pub(crate) workers: bool,
+    /// Behind a trusted proxy: clients are told apart by the rightmost `X-Forwarded-For`
+    /// entry (see [`TestApp::browser_from`]).
+    pub(crate) behind_proxy: bool,
+    /// How often the scheduler and housekeeping run (rarely, unless a test watches them).
+    pub(crate) jobs: JobIntervals,
 }
 
 impl Default for TestOptions {
     fn default() -> Self {
-        TestOptions { hasher: None, workers: true }
+        TestOptions {
+            hasher: None,
+            workers: true,
+            behind_proxy: false,
+            jobs: JobIntervals {
+                scheduler: Duration::from_secs(3600),
+                housekeeping: Duration::from_secs(3600),
+                ..JobIntervals::default()
+            },
+        }
+    }
+}
+
+impl TestOptions {
+    /// The scheduler and housekeeping run every 100 ms: a test moves the clock and watches
+    /// what they do through the running server.
+    pub(crate) fn with_jobs_running() -> Self {
+        TestOptions {
+            jobs: JobIntervals {
+                scheduler: Duration::from_millis(100),
+                housekeeping: Duration::from_millis(100),
+                ..JobIntervals::default()
+            },
+            ..TestOptions::default()
+        }
     }
 }
 
 impl TestApp {
     /// Starts a fresh app.
-    pub async fn spawn() -> TestApp {
+    pub(crate) async fn spawn() -> TestApp {
         Self::spawn_with(TestOptions::default()).await
     }
 
     /// Starts a fresh app with options.
-    pub async fn spawn_with(options: TestOptions) -> TestApp {
+    pub(crate) async fn spawn_with(options: TestOptions) -> TestApp {
         TRACING.call_once(|| {
             if std::env::var("SESAME_TEST_LOG").is_ok() {
                 sesame_server::init_tracing(false);
@@ -145,69 +180,112 @@ impl TestApp {
             mail_dir: PathBuf::from("unused"),
             secret_key: "test-secret-key-0123456789abcdef-0123456789".into(),
             site_root: PathBuf::from("target/site"),
-            trust_proxy: false,
+            client_ip_source: if options.behind_proxy {
+                axum_client_ip::ClientIpSource::RightmostXForwardedFor
+            } else {
+                axum_client_ip::ClientIpSource::ConnectInfo
+            },
             log_json: false,
+            jobs: options.jobs,
+            documents_dir: None,
         };
         let db = startup::open_database(&config).await.expect("open and migrate the test database");
         let clock = ManualClock::new();
         let overrides = Overrides {
             clock: clock.clone(),
-            mail: Some(MailWorkerSettings {
-                from: "Sésame <no-reply@sesame.test>".parse().expect("address"),
-                poll: Duration::from_millis(100),
-                backoff_base: Duration::from_millis(100),
-                backoff_cap: Duration::from_millis(500),
-                max_attempts: 1000,
-            }),
+            mail: Some(test_mail_settings()),
             hasher: Some(
                 options.hasher.unwrap_or_else(|| Arc::new(PasswordHasher::new(2, 32, Duration::from_secs(30)))),
             ),
             workers: options.workers,
-            scheduler_every: Duration::from_secs(3600),
         };
         let running = startup::spawn_on(listener, &config, db.clone(), overrides).await.expect("start the app");
         TestApp { client: browser(&base), base, smtp, clock, running: Some(running), config, db, _database: database }
     }
 
     /// The app's state.
-    pub fn state(&self) -> &sesame_app::platform::AppState {
+    pub(crate) fn state(&self) -> &sesame_app::platform::AppState {
         &self.running.as_ref().expect("running").state
     }
 
     /// An absolute URL.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
     /// Another browser (its own cookies).
-    pub fn new_browser(&self) -> reqwest::Client {
+    pub(crate) fn new_browser(&self) -> reqwest::Client {
         browser(&self.base)
     }
 
+    /// A browser at another client address, as the trusted proxy reports it (the app must
+    /// be spawned with `behind_proxy`). `claimed` is what the client itself wrote in front
+    /// of the proxy's entry (the leftmost, forgeable part).
+    pub(crate) fn browser_from(&self, address: &str, claimed: Option<&str>) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", HeaderValue::from_str(&self.base).expect("origin"));
+        let chain = match claimed {
+            Some(c) => format!("{c}, {address}"),
+            None => address.to_string(),
+        };
+        headers.insert("x-forwarded-for", HeaderValue::from_str(&chain).expect("address"));
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    /// How many sign-in codes were e-mailed to `to` so far.
+    pub(crate) fn sign_in_codes_sent(&self, to: &str) -> usize {
+        self.smtp.messages().iter().filter(|m| m.is_to(to) && m.subject.contains(SIGN_IN_CODE_SUBJECT)).count()
+    }
+
+    /// The sign-in code e-mailed to `to` after the first `seen` ones.
+    pub(crate) async fn sign_in_code(&self, to: &str, seen: usize) -> String {
+        let mail = self
+            .smtp
+            .wait_for(Duration::from_secs(15), |m| {
+                m.is_to(to) && m.subject.contains(SIGN_IN_CODE_SUBJECT) && self.sign_in_codes_sent(to) > seen
+            })
+            .await
+            .unwrap_or_else(|| panic!("no sign-in code e-mailed to {to}"));
+        let _ = mail;
+        let last = self
+            .smtp
+            .messages()
+            .into_iter()
+            .filter(|m| m.is_to(to) && m.subject.contains(SIGN_IN_CODE_SUBJECT))
+            .nth(seen)
+            .expect("the new code");
+        code_in(&last.text)
+    }
+
     /// `GET` a page.
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
     /// `GET` a page and return its status and HTML.
-    pub async fn page(&self, path: &str) -> (u16, String) {
+    pub(crate) async fn page(&self, path: &str) -> (u16, String) {
         let r = self.get(path).await;
         let status = r.status().as_u16();
         (status, r.text().await.expect("body"))
     }
 
     /// Posts a form the way a browser without JavaScript does: to the page, with `_fn`.
-    pub async fn submit(&self, page: &str, fn_path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn submit(&self, page: &str, fn_path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         submit_with(&self.client, &self.base, page, fn_path, fields).await
     }
 
     /// Calls a server function the way a hydrated island does; returns status and JSON.
-    pub async fn call(&self, fn_path: &str, fields: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    pub(crate) async fn call(&self, fn_path: &str, fields: &[(&str, &str)]) -> (u16, serde_json::Value) {
         call_with(&self.client, &self.base, fn_path, fields).await
     }
 
     /// Waits for a mail to `to` whose subject contains `subject`.
-    pub async fn mail_to(&self, to: &str, subject: &str) -> ReceivedMail {
+    pub(crate) async fn mail_to(&self, to: &str, subject: &str) -> ReceivedMail {
         self.smtp.wait_for_mail_to(to, subject).await.unwrap_or_else(|| {
             panic!(
                 "no mail to {to} with subject containing {subject:?}; got {:?}",
@@ -217,7 +295,7 @@ impl TestApp {
     }
 
     /// The first link of a mail that starts with this path.
-    pub fn link_in(&self, mail: &ReceivedMail, path: &str) -> String {
+    pub(crate) fn link_in(&self, mail: &ReceivedMail, path: &str) -> String {
         let prefix = self.url(path);
         mail.links()
             .into_iter()
@@ -225,16 +303,58 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no link to {path} in mail: {}", mail.text))
     }
 
+    /// A second instance of the app on the same database and clock, with its own workers:
+    /// what N processes behind a load balancer share.
+    pub(crate) async fn second_instance(&self) -> Running {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let overrides = Overrides {
+            clock: self.clock.clone(),
+            mail: Some(test_mail_settings()),
+            hasher: Some(Arc::new(PasswordHasher::new(2, 32, Duration::from_secs(30)))),
+            workers: true,
+        };
+        let db = sesame_app::platform::db::Db::connect(&self.config.database_url, 5).await.expect("second pool");
+        startup::spawn_on(listener, &self.config, db, overrides).await.expect("start the second instance")
+    }
+
+    /// Waits until `check` holds (the background jobs run at their own pace), or panics
+    /// after 20 s saying `what`.
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, check: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..200 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("never happened: {what}");
+    }
+
     /// Stops the app.
-    pub async fn stop(&mut self) {
+    pub(crate) async fn stop(&mut self) {
         if let Some(r) = self.running.take() {
             r.shutdown().await;
         }
     }
 }
 
+/// Mail worker pacing for tests: quick polls and retries.
+pub(crate) fn test_mail_settings() -> MailWorkerSettings {
+    MailWorkerSettings {
+        from: "Sésame <no-reply@sesame.test>".parse().expect("address"),
+        poll: Duration::from_millis(100),
+        backoff_base: Duration::from_millis(100),
+        backoff_cap: Duration::from_millis(500),
+        max_attempts: 1000,
+        lease: Duration::from_secs(60),
+    }
+}
+
 /// A browser-like HTTP client for `base`.
-pub fn browser(base: &str) -> reqwest::Client {
+pub(crate) fn browser(base: &str) -> reqwest::Client {
     let mut headers = HeaderMap::new();
     headers.insert("origin", HeaderValue::from_str(base).expect("origin"));
     reqwest::Client::builder()
@@ -246,7 +366,7 @@ pub fn browser(base: &str) -> reqwest::Client {
 }
 
 /// Posts a form without JavaScript with a given client.
-pub async fn submit_with(
+pub(crate) async fn submit_with(
     client: &reqwest::Client,
     base: &str,
     page: &str,
@@ -259,7 +379,7 @@ pub async fn submit_with(
 }
 
 /// Calls a server function as an island does, with a given client.
-pub async fn call_with(
+pub(crate) async fn call_with(
     client: &reqwest::Client,
     base: &str,
     fn_path: &str,
@@ -278,15 +398,26 @@ pub async fn call_with(
 }
 
 /// The `Location` of a redirect.
-pub fn location(r: &reqwest::Response) -> String {
+pub(crate) fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
 }
 
+/// Subject of the mail carrying a sign-in code.
+pub(crate) const SIGN_IN_CODE_SUBJECT: &str = "code de connexion";
+
+/// The six-digit code of a mail.
+pub(crate) fn code_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no 6-digit code in: {text}"))
+        .to_string()
+}
+
 /// A strong password for tests.
-pub const PASSWORD: &str = "Vienne-Bleu-73!";
+pub(crate) const PASSWORD: &str = "Vienne-Bleu-73!";
 
 /// A page's HTML with its per-response nonce replaced, so two answers can be compared.
-pub fn without_nonce(html: &str) -> String {
+pub(crate) fn without_nonce(html: &str) -> String {
     match html.split("nonce=\"").nth(1).and_then(|rest| rest.split('"').next()) {
         Some(nonce) if !nonce.is_empty() => html.replace(nonce, "NONCE"),
         _ => html.to_string(),

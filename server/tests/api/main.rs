@@ -13,5 +13,8 @@ mod admin;
 mod approval;
 mod cli;
 mod foundation;
+mod instances;
 mod lab_review;
 mod mail;
+mod operations;
+mod security;

@@ -86,7 +86,7 @@ pub async fn mark_sent(db: &Db, id: i64, now: i64) -> Result<(), sqlx::Error> {
 }
 
 /// Records a failed attempt and schedules the next one; after `max_attempts`, the mail is
-/// marked failed (support sees it) and its content erased.
+/// marked failed (support sees it) and its address and content erased.
 pub async fn mark_retry(
     db: &Db,
     id: i64,
@@ -99,7 +99,7 @@ pub async fn mark_retry(
     if attempts_before + 1 >= max_attempts {
         sqlx::query(
             "UPDATE outbox SET failed_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = $2, \
-             body_text = '', body_html = '' WHERE id = $3",
+             recipient = '', subject = '', body_text = '', body_html = '' WHERE id = $3",
         )
         .bind(now)
         .bind(error)

@@ -10,7 +10,7 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 async function noFieldAnnouncedInvalid(page: Page, path: string, island: boolean) {
   await page.goto(path);
   if (island) await waitForIslands(page);
-  await expect(page.locator("form").first()).toBeVisible();
+  await expect(page.locator("main form").first()).toBeVisible();
   await expect(page.locator('[aria-invalid="true"]'), path).toHaveCount(0);
 }
 

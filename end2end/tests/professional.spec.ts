@@ -42,6 +42,7 @@ test("from the request to an active collaborator who sees Résultats for two sit
   const card = approver.getByRole("article", { name: `Lucie ${lastName}` });
   await expect(card).toBeVisible();
   await expect(card.getByText("Résultats —")).toBeVisible();
+  await card.getByText("Ajuster les droits ou les sites").click();
   await card.getByLabel(/BioVienne Niort/).uncheck();
   await card.getByRole("button", { name: "Approuver", exact: true }).click();
   await expect(approver.getByText(`La demande de Lucie ${lastName} est approuvée`)).toBeVisible();
@@ -96,6 +97,7 @@ test("a refused request tells the requester why", async ({ browser, request }) =
   await signIn(approver, APPROVER.email, DEMO_PASSWORD);
   await approver.goto("/approbation-des-comptes");
   const card = approver.getByRole("article", { name: `Lucie ${lastName}` });
+  await card.getByText("Ne pas approuver…").click();
   await card.getByLabel("Motif du refus").fill("Vous ne faites pas partie de notre laboratoire.");
   await card.getByRole("button", { name: "Refuser" }).click();
   await expect(approver.getByText(`La demande de Lucie ${lastName} est refusée`)).toBeVisible();

@@ -101,6 +101,16 @@ pub fn accounts() -> Vec<DemoAccount> {
     ]
 }
 
+/// The demo collaborators of 86BV01: (first name, last name, Results, Invoices, all sites).
+pub const COLLABORATORS: &[(&str, &str, bool, bool, bool)] = &[
+    ("Amélie", "Bonnet", true, false, true),
+    ("Bruno", "Caron", true, true, true),
+    ("Chloé", "Dumas", false, true, false),
+    ("David", "Fabre", true, false, false),
+    ("Élodie", "Gautier", false, false, true),
+    ("Fabien", "Henry", true, true, false),
+];
+
 /// A demo structure: (correspondent code, name, sites as (name, city, postcode, département)).
 pub type DemoStructure =
     (&'static str, &'static str, &'static [(&'static str, &'static str, &'static str, &'static str)]);
@@ -353,6 +363,43 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // Six active collaborators of the first structure, so the approval page shows a real team.
+    for (i, (first, last, results, invoices, all_sites)) in COLLABORATORS.iter().enumerate() {
+        let email = format!("collaborateur{}@demo.sesame.test", i + 1);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, email_verified_at, \
+             terms_accepted_at, created_at, updated_at, last_active_at, last_name_key, first_name_key) \
+             VALUES ($1, $1, $2, 'professional', 'active', $3, $4, 'fr', $5, $5, $5, $5, $5, $6, $7) RETURNING id",
+        )
+        .bind(&email)
+        .bind(&password_hash)
+        .bind(*last)
+        .bind(*first)
+        .bind(now)
+        .bind(sesame_app::domain::names::fold(last))
+        .bind(sesame_app::domain::names::fold(first))
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
+             VALUES ($1, $2, 'collaborator', $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(structure_ids[0])
+        .bind(i64::from(*results))
+        .bind(i64::from(*invoices))
+        .bind(i64::from(*all_sites))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if !all_sites {
+            sqlx::query("INSERT INTO professional_sites (user_id, site_id) SELECT $1, MIN(id) FROM sites WHERE structure_id = $2")
+                .bind(id)
+                .bind(structure_ids[0])
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_loaded', $1)")
         .bind(now.to_string())
         .execute(&mut *tx)

@@ -26,11 +26,15 @@ pub async fn lookup_structure(code: String) -> Result<StructureLookup, AppError>
     crate::structures::service::lookup(&state.db, &code, state.today(), ctx.lang).await.map_err(internal("lookup"))
 }
 
-/// The structure panel of the form, rendered on the server, for the island to show.
+/// The structure panel of the form, rendered on the server, for the island to show: what
+/// the code found (right under the code) and the choices it brings (the approver and the
+/// sites, after the rights that make the approver necessary).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Panel {
-    /// HTML of the panel (empty when no structure was found).
+    /// HTML of the structure found: its name and sites (empty when none was found).
     pub html: String,
+    /// HTML of the approver and site choices (empty when no structure was found).
+    pub choices_html: String,
     /// Whether the form may be sent (sign-up open for the structure).
     pub open: bool,
     /// The correspondent code's error, if any.

@@ -142,7 +142,7 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
             <crate::ui::fields::RequiredNote lang=lang/>
             <input type="hidden" name="rights_profile" value=rights_profile.get_untracked() prop:value=move || rights_profile.get()/>
             <fieldset>
-                <legend>{lang.t("Profil", "Profile")}<Required/></legend>
+                <legend>{lang.t("Vous êtes", "You are")}<Required/></legend>
                 <div class="radio-row">
                     {profile_radio("biologist", lang.t("Biologiste", "Biologist"))}
                     {profile_radio("collaborator", lang.t("Collaborateur", "Collaborator"))}
@@ -166,8 +166,6 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
                 </button>
             </div>
             <div class="structure-panel" aria-live="polite" inner_html=move || panel.with(|p| p.html.clone())></div>
-            <FieldError id="panel-approver" message=server_error("approver")/>
-            <FieldError id="panel-sites" message=server_error("sites")/>
             <TextField id="last_name" name="last_name" label=lang.t("Nom", "Last name") autocomplete="family-name" maxlength=100 field=last_name error=last_error/>
             <TextField id="first_name" name="first_name" label=lang.t("Prénom", "First name") autocomplete="given-name" maxlength=100 field=first_name error=first_error/>
             <TextField id="email" name="email" label=lang.t("Adresse e-mail professionnelle", "Professional e-mail address") input_type="email"
@@ -185,6 +183,10 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
                 {right_box("invoices", lang.t("Factures", "Invoices"), invoices)}
                 <FieldError id="rights" message=server_error("rights")/>
             </fieldset>
+            // The approver right after the rights that require it, then the sites.
+            <div class="structure-choices" aria-live="polite" inner_html=move || panel.with(|p| p.choices_html.clone())></div>
+            <FieldError id="panel-approver" message=server_error("approver")/>
+            <FieldError id="panel-sites" message=server_error("sites")/>
             <button type="submit" disabled=move || pending.get() || !panel.with(|p| p.open)>{lang.t("Envoyer", "Send")}</button>
         </Form>
     }

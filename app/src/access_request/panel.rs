@@ -23,9 +23,25 @@ pub struct PanelChoices {
     pub sites_error: Option<String>,
 }
 
-/// The panel for a found structure.
+/// What the code found: the structure's name, its sites, whether sign-up is open.
 #[component]
-pub fn StructurePanel(
+pub fn StructureFound(
+    /// The structure.
+    info: StructureInfo,
+) -> impl IntoView {
+    view! {
+        <div class="notice notice-info" role="status">
+            <p><strong>{info.name.clone()}</strong></p>
+            <p class="meta">{info.sites.iter().map(|s| format!("{} ({} {})", s.name, s.postcode, s.city)).collect::<Vec<_>>().join(" · ")}</p>
+            {info.closed_message.clone().map(|m| view! { <p class="closed">{m}</p> })}
+        </div>
+    }
+}
+
+/// The choices a found structure brings: the approver (shown when a collaborator asks for a
+/// right) and the sites.
+#[component]
+pub fn StructureChoices(
     /// The structure.
     info: StructureInfo,
     /// What was chosen.
@@ -36,11 +52,6 @@ pub fn StructurePanel(
     let no_approver = info.approvers.is_empty();
     let some = choices.sites_mode == "some";
     view! {
-        <div class="notice notice-info" role="status">
-            <p><strong>{info.name.clone()}</strong></p>
-            <p class="meta">{info.sites.iter().map(|s| format!("{} ({} {})", s.name, s.postcode, s.city)).collect::<Vec<_>>().join(" · ")}</p>
-            {info.closed_message.clone().map(|m| view! { <p class="closed">{m}</p> })}
-        </div>
         <div class="field approver-field">
             {if no_approver {
                 view! { <p class="notice notice-warn">{lang.t(
@@ -93,12 +104,16 @@ pub fn render(lookup: &StructureLookup, choices: PanelChoices, lang: Lang) -> su
     match lookup {
         StructureLookup::Found(info) => {
             let open = info.open;
+            let found = info.clone();
+            let html = Owner::new().with(|| view! { <StructureFound info=found/> }.to_html());
             let info = info.clone();
-            let html = Owner::new().with(|| view! { <StructurePanel info=info choices=choices lang=lang/> }.to_html());
-            super::api::Panel { html, open, code_error: None }
+            let choices_html =
+                Owner::new().with(|| view! { <StructureChoices info=info choices=choices lang=lang/> }.to_html());
+            super::api::Panel { html, choices_html, open, code_error: None }
         }
         StructureLookup::Unknown => super::api::Panel {
             html: String::new(),
+            choices_html: String::new(),
             open: true,
             code_error: Some(
                 lang.t(
@@ -108,6 +123,8 @@ pub fn render(lookup: &StructureLookup, choices: PanelChoices, lang: Lang) -> su
                 .into(),
             ),
         },
-        StructureLookup::Invalid(m) => super::api::Panel { html: String::new(), open: true, code_error: Some(m.clone()) },
+        StructureLookup::Invalid(m) => {
+            super::api::Panel { html: String::new(), choices_html: String::new(), open: true, code_error: Some(m.clone()) }
+        }
     }
 }

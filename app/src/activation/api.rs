@@ -17,6 +17,7 @@ pub async fn activate_record(
     relation: Option<String>,
     patient_last_name: Option<String>,
     patient_first_name: Option<String>,
+    confirm_self: Option<String>,
 ) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
@@ -29,6 +30,7 @@ pub async fn activate_record(
             relation: relation.unwrap_or_default(),
             patient_last_name: patient_last_name.unwrap_or_default(),
             patient_first_name: patient_first_name.unwrap_or_default(),
+            confirm_self: confirm_self.is_some(),
         },
     )
     .await

@@ -70,6 +70,9 @@ pub struct ActivationInput {
     pub patient_last_name: String,
     /// Patient's first name (for a child or dependent).
     pub patient_first_name: String,
+    /// "C'est bien mon dossier": the person confirmed it is their own record, though its
+    /// birth date is that of someone much younger.
+    pub confirm_self: bool,
 }
 
 fn not_found(lang: Lang) -> Outcome {
@@ -148,6 +151,21 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     };
     if !errors.is_empty() {
         return Ok(Outcome::invalid(errors.0, lang));
+    }
+    // "Myself" with the birth date of someone much younger: most likely a child's record,
+    // which would otherwise go to the lab's review for a name mismatch. Ask first.
+    if relation == Relation::Myself && !input.confirm_self {
+        let holder_birth: Option<String> = sqlx::query_scalar("SELECT birth_date FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(state.db.pool())
+            .await
+            .map_err(internal("birth date"))?;
+        if holder_birth
+            .and_then(|b| Date::parse(&b).ok())
+            .is_some_and(|h| crate::domain::date::looks_like_a_child_of(birth, h))
+        {
+            return Ok(Outcome::invalid(vec![("relation".into(), super::islands::child_question(lang).into())], lang));
+        }
     }
 
     // Every attempt is counted first, then decided on.

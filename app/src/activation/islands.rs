@@ -13,9 +13,19 @@ use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off};
 use leptos::prelude::*;
 
-/// The form of `/activation`.
+/// Asked when "Moi-même" comes with the birth date of someone much younger (the island
+/// asks as the date is typed; the server asks again before anything is sent to review).
+pub fn child_question(lang: Lang) -> &'static str {
+    lang.t(
+        "Est-ce le dossier de votre enfant ? Cette date de naissance est celle d'une personne bien plus jeune que vous. Choisissez « Mon enfant » et indiquez son nom ; si c'est bien votre propre dossier, cochez « C'est bien mon dossier ».",
+        "Is it your child's record? This date of birth is that of someone much younger than you. Choose “My child” and give their name; if it is your own record, tick “It is my own record”.",
+    )
+}
+
+/// The form of `/activation`. `holder_birth` is the account holder's birth date, to ask
+/// "is it your child's record?" as a much younger birth date is typed for "Moi-même".
 #[island]
-pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView {
+pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>, holder_birth: String) -> impl IntoView {
     let action = ServerAction::<ActivateRecord>::new();
     let outcome = current_outcome(action, initial.outcome.clone(), lang);
     let pending = action.pending();
@@ -51,6 +61,18 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView 
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let names_hidden = move || hydrated.get() && relation.get() == "self";
+    let holder = Date::parse(&holder_birth).ok();
+    let relation_error = Signal::derive(move || {
+        let typed_child = relation.get() == "self"
+            && birth
+                .value
+                .with(|v| Date::parse(v).ok())
+                .zip(holder)
+                .is_some_and(|(b, h)| crate::domain::date::looks_like_a_child_of(b, h));
+        let server = outcome.with(|o| o.as_ref().and_then(|o| o.error_for("relation")));
+        server.or_else(|| typed_child.then(|| child_question(lang).to_string()))
+    });
+    let ask_confirmation = Signal::derive(move || relation_error.with(Option::is_some));
 
     let on_code_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
@@ -101,6 +123,11 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>) -> impl IntoView 
                 {radio("self", lang.t("Moi-même", "Myself"))}
                 {radio("child", lang.t("Mon enfant", "My child"))}
                 {radio("dependent", lang.t("Une personne que j'accompagne", "A person I care for"))}
+                <FieldError id="relation" message=relation_error/>
+                <div class="check" hidden=move || !ask_confirmation.get()>
+                    <input type="checkbox" id="confirm_self" name="confirm_self" value="on"/>
+                    <label for="confirm_self">{lang.t("C'est bien mon dossier", "It is my own record")}</label>
+                </div>
             </fieldset>
             <div class="patient-names" hidden=names_hidden>
                 <p class="hint">{lang.t(

@@ -28,6 +28,7 @@ pub fn ActivationPage() -> impl IntoView {
         return view! { <ErrorPage lang=lang error=AppError::Forbidden/> }.into_any();
     }
     let initial = submitted::<Outcome>(<ActivateRecord as ServerFn>::PATH);
+    let user_id = user.id;
     view! {
         <Title text=lang.t("Rattacher un dossier", "Link a record")/>
         <section class="panel narrow">
@@ -36,7 +37,19 @@ pub fn ActivationPage() -> impl IntoView {
                 "Le code d'activation figure sur chaque compte rendu du laboratoire. Vous pouvez rattacher votre dossier, celui de votre enfant ou d'une personne que vous accompagnez : chaque dossier apparaîtra comme un profil dans votre compte.",
                 "The activation code is on every lab report. You can link your own record, your child's or that of a person you care for: each record appears as a profile in your account.",
             )}</p>
-            <ActivationForm lang=lang initial=initial/>
+            {Suspend::new(async move {
+                let holder_birth: String = match app_state() {
+                    Ok(state) => sqlx::query_scalar::<_, Option<String>>("SELECT birth_date FROM users WHERE id = $1")
+                        .bind(user_id)
+                        .fetch_one(state.db.pool())
+                        .await
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                view! { <ActivationForm lang=lang initial=initial holder_birth=holder_birth/> }
+            })}
             <p class="muted">{lang.t(
                 "Pas de code ? Il figure sur vos comptes rendus ; l'accueil du laboratoire peut aussi vous le redonner.",
                 "No code? It is on your reports; the lab's front desk can also give it to you again.",

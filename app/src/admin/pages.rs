@@ -141,7 +141,7 @@ pub fn UsersPage() -> impl IntoView {
                 </form>
                 <p class="meta">{match lang { Lang::Fr => format!("{} compte(s)", result.total), Lang::En => format!("{} account(s)", result.total) }}</p>
                 <div class="table-wrap">
-                    <table>
+                    <table class="responsive">
                         <thead><tr>
                             <th>{lang.t("Nom", "Name")}</th><th>{lang.t("Adresse e-mail", "E-mail address")}</th><th>{lang.t("Type", "Kind")}</th>
                             <th>{lang.t("Structure", "Structure")}</th><th>{lang.t("Statut", "Status")}</th>
@@ -150,10 +150,11 @@ pub fn UsersPage() -> impl IntoView {
                             {result.rows.into_iter().map(|r| view! {
                                 <tr>
                                     <td><a href=format!("/admin/utilisateurs/{}", r.id)>{r.name.clone()}</a>" "{r.is_admin.then(|| admin_badge(lang))}</td>
-                                    <td>{r.email.clone()}</td>
-                                    <td>{r.kind.label(lang)}</td>
-                                    <td>{r.structure.clone().unwrap_or_default()}</td>
-                                    <td>{status_tag(r.status, lang)}</td>
+                                    <td data-label=lang.t("Adresse e-mail", "E-mail address")>{r.email.clone()}</td>
+                                    <td data-label=lang.t("Type", "Kind")>{r.kind.label(lang)}</td>
+                                    {r.structure.clone().map(|s| view! { <td data-label=lang.t("Structure", "Structure")>{s}</td> })}
+                                    {r.structure.is_none().then(|| view! { <td class="empty-cell"></td> })}
+                                    <td data-label=lang.t("Statut", "Status")>{status_tag(r.status, lang)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -329,11 +330,16 @@ pub fn UserPage() -> impl IntoView {
             <section class="panel">
                 <h2>{lang.t("Historique", "History")}</h2>
                 <div class="table-wrap">
-                    <table>
+                    <table class="responsive">
                         <thead><tr><th>{lang.t("Date", "Date")}</th><th>{lang.t("Par", "By")}</th><th>{lang.t("Action", "Action")}</th><th>{lang.t("Détails", "Details")}</th></tr></thead>
                         <tbody>
                             {history.into_iter().map(|h| view! {
-                                <tr><td>{day(h.at, lang)}</td><td>{h.actor_name.unwrap_or_else(|| lang.t("système", "system").into())}</td><td>{h.action}</td><td><code>{h.details}</code></td></tr>
+                                <tr>
+                                    <td data-label=lang.t("Date", "Date")>{crate::pages::date_time(h.at, lang)}</td>
+                                    <td data-label=lang.t("Par", "By")>{h.actor_name.unwrap_or_else(|| lang.t("système", "system").into())}</td>
+                                    <td data-label=lang.t("Action", "Action")>{crate::platform::audit::describe(&h.action, lang)}</td>
+                                    <td data-label=lang.t("Détails", "Details")>{crate::platform::audit::describe_details(&h.details, lang)}</td>
+                                </tr>
                             }).collect_view()}
                         </tbody>
                     </table>

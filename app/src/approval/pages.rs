@@ -74,51 +74,66 @@ fn describe_scope(scope: &SiteScope, sites: &[SiteInfo], lang: Lang) -> String {
     sites.iter().filter(|s| scope.selected().contains(&s.id)).map(|s| s.name.clone()).collect::<Vec<_>>().join(", ")
 }
 
+/// A pending request, compact: who, what they asked; **Approuver** as asked in one tap;
+/// the rights and sites to adjust, and the refusal, open on demand.
 #[component]
 fn RequestCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
     let id = request.id;
     let name = request.name();
     let sites_error = sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&format!("sites-{id}")));
+    let reason_error =
+        sub.outcome.clone().and_then(|o| o.ok()).and_then(|o| o.error_for(&crate::form::reason_field(id)));
     let asked = format!("{} — {}", request.rights.describe(lang), describe_scope(&request.scope, &sites, lang));
     view! {
-        <article class="card" aria-label=name.clone()>
+        <article class="card request-card" aria-label=name.clone()>
             <h3>{name.clone()}</h3>
             <p class="meta">{request.profile.label(lang)}" · "{request.structure_name.clone()}" · "{lang.t("demande du ", "asked on ")}{day(request.created_at, lang)}</p>
             <p><strong>{lang.t("Demandé : ", "Asked: ")}</strong>{asked}</p>
-            <div class="check">
-                <input type="checkbox" id=format!("select-{id}") form="bulk-approve" name="ids[]" value=id.to_string()/>
-                <label for=format!("select-{id}")>{lang.t("Sélectionner pour l'approbation groupée", "Select for approval in bulk")}</label>
-            </div>
             <PlainForm fn_path={<ApproveRequest as ServerFn>::PATH} page="/approbation-des-comptes">
                 <input type="hidden" name="id" value=id.to_string()/>
-                <RightsAndSites suffix=id.to_string() rights=request.rights scope=request.scope.clone() sites=sites lang=lang error=sites_error.unwrap_or_default()/>
-                <button type="submit">{lang.t("Approuver", "Approve")}</button>
+                <details class="disclosure" open=sites_error.is_some()>
+                    <summary>{lang.t("Ajuster les droits ou les sites", "Adjust the rights or sites")}</summary>
+                    <RightsAndSites suffix=id.to_string() rights=request.rights scope=request.scope.clone() sites=sites lang=lang error=sites_error.clone().unwrap_or_default()/>
+                </details>
+                <div class="actions">
+                    <button type="submit">{lang.t("Approuver", "Approve")}</button>
+                    <div class="check">
+                        <input type="checkbox" id=format!("select-{id}") form="bulk-approve" name="ids[]" value=id.to_string()/>
+                        <label for=format!("select-{id}")>{lang.t("Sélectionner pour l'approbation groupée", "Select for approval in bulk")}</label>
+                    </div>
+                </div>
             </PlainForm>
-            <RefusalForm fn_path={<RefuseRequest as ServerFn>::PATH} page="/approbation-des-comptes" id=id sub=sub hint={lang.t("Obligatoire pour refuser ; il sera envoyé au demandeur.", "Needed to refuse; it is sent to the requester.")} lang=lang/>
+            <details class="disclosure refusal" open=reason_error.is_some()>
+                <summary>{lang.t("Ne pas approuver…", "Do not approve…")}</summary>
+                <RefusalForm fn_path={<RefuseRequest as ServerFn>::PATH} page="/approbation-des-comptes" id=id sub=sub hint={lang.t("Obligatoire pour refuser ; il sera envoyé au demandeur.", "Needed to refuse; it is sent to the requester.")} lang=lang/>
+            </details>
         </article>
     }
 }
 
+/// An active collaborator, one line: name, rights, sites; the edit form opens on demand.
 #[component]
-fn CollaboratorCard(member: pro::Member, chosen: Vec<i64>, sites: Vec<SiteInfo>, lang: Lang) -> impl IntoView {
+fn CollaboratorRow(member: pro::Member, chosen: Vec<i64>, sites: Vec<SiteInfo>, lang: Lang) -> impl IntoView {
     let scope = if member.all_sites { SiteScope::All } else { SiteScope::Selected(chosen) };
     let summary = format!("{} — {}", member.rights.describe(lang), describe_scope(&scope, &sites, lang));
     let suffix = format!("u{}", member.user_id);
     view! {
-        <article class="card" aria-label=member.name.clone()>
-            <h3>{member.name.clone()}</h3>
-            <p class="meta">{summary}</p>
-            <PlainForm fn_path={<UpdateCollaborator as ServerFn>::PATH} page="/approbation-des-comptes">
-                <input type="hidden" name="user_id" value=member.user_id.to_string()/>
-                <RightsAndSites suffix=suffix rights=member.rights scope=scope sites=sites lang=lang/>
-                <button type="submit" class="button-secondary">{lang.t("Enregistrer les droits", "Save the rights")}</button>
-            </PlainForm>
-            <PlainForm fn_path={<UpdateCollaborator as ServerFn>::PATH} page="/approbation-des-comptes">
-                <input type="hidden" name="user_id" value=member.user_id.to_string()/>
-                <input type="hidden" name="sites_mode" value="all"/>
-                <button type="submit" class="button-danger">{lang.t("Retirer les droits", "Withdraw the rights")}</button>
-            </PlainForm>
-        </article>
+        <li class="collaborator" aria-label=member.name.clone()>
+            <p><strong>{member.name.clone()}</strong><br/><span class="meta">{summary}</span></p>
+            <details class="disclosure">
+                <summary>{lang.t("Modifier les droits", "Change the rights")}</summary>
+                <PlainForm fn_path={<UpdateCollaborator as ServerFn>::PATH} page="/approbation-des-comptes">
+                    <input type="hidden" name="user_id" value=member.user_id.to_string()/>
+                    <RightsAndSites suffix=suffix rights=member.rights scope=scope sites=sites lang=lang/>
+                    <button type="submit" class="button-secondary">{lang.t("Enregistrer les droits", "Save the rights")}</button>
+                </PlainForm>
+                <PlainForm fn_path={<UpdateCollaborator as ServerFn>::PATH} page="/approbation-des-comptes" class="danger-zone">
+                    <input type="hidden" name="user_id" value=member.user_id.to_string()/>
+                    <input type="hidden" name="sites_mode" value="all"/>
+                    <button type="submit" class="button-danger-secondary">{lang.t("Retirer les droits", "Withdraw the rights")}</button>
+                </PlainForm>
+            </details>
+        </li>
     }
 }
 
@@ -186,15 +201,16 @@ pub fn ApprovalPage() -> impl IntoView {
                     view! { <p>{lang.t("Aucune demande n'attend votre décision.", "No request awaits your decision.")}</p> }.into_any()
                 } else {
                     view! {
-                        <PlainForm fn_path={<ApproveRequests as ServerFn>::PATH} page="/approbation-des-comptes" class="bulk">
+                        <ul class="cards">{cards}</ul>
+                        <PlainForm fn_path={<ApproveRequests as ServerFn>::PATH} page="/approbation-des-comptes" class="bulk-bar" id="bulk-approve">
                             <input type="hidden" name="form_id" value="bulk"/>
+                            <h3>{lang.t("Approbation groupée", "Approval in bulk")}</h3>
                             <p class="hint">{lang.t(
-                                "Cochez « Sélectionner » sur plusieurs demandes pour les approuver d'un coup, telles que demandées.",
-                                "Tick “Select” on several requests to approve them at once, as asked.",
+                                "Cochez « Sélectionner pour l'approbation groupée » sur plusieurs demandes pour les approuver d'un coup, telles que demandées.",
+                                "Tick “Select for approval in bulk” on several requests to approve them at once, as asked.",
                             )}</p>
                             <button type="submit" class="button-secondary">{lang.t("Approuver la sélection", "Approve the selection")}</button>
                         </PlainForm>
-                        <ul class="cards">{cards}</ul>
                     }.into_any()
                 }}
             </section>
@@ -204,7 +220,7 @@ pub fn ApprovalPage() -> impl IntoView {
                     {if collaborators.is_empty() {
                         view! { <p>{lang.t("Aucun collaborateur actif pour l'instant.", "No active collaborator yet.")}</p> }.into_any()
                     } else {
-                        view! { <ul class="cards">{collaborators.into_iter().map(|(m, chosen)| view! { <CollaboratorCard member=m chosen=chosen sites=sites.clone() lang=lang/> }).collect_view()}</ul> }.into_any()
+                        view! { <ul class="collaborators">{collaborators.into_iter().map(|(m, chosen)| view! { <CollaboratorRow member=m chosen=chosen sites=sites.clone() lang=lang/> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
             }).collect_view()}

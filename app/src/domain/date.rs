@@ -203,6 +203,13 @@ pub fn month_name(month: u32, lang: crate::i18n::Lang) -> &'static str {
     }
 }
 
+/// True when someone born on `other` could be the child of someone born on `holder`: born
+/// at least 12 years later. Used to ask "is it your child's record?" before sending one's
+/// "own" record to the lab's review.
+pub fn looks_like_a_child_of(other: Date, holder: Date) -> bool {
+    other.days_since_epoch() - holder.days_since_epoch() >= 12 * 365
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,9 +78,10 @@ pub async fn issue_alongside(
     }
 }
 
-/// The link of the first sign-in page for a code (the page fills it in).
-pub fn first_sign_in_link(state: &AppState, _code: &ActivationCode) -> String {
-    state.settings.url("/premiere-connexion")
+/// The link of the first sign-in page for a code: the page fills the code in (the query
+/// string is never logged; the page's referrer policy keeps it on this site).
+pub fn first_sign_in_link(state: &AppState, code: &ActivationCode) -> String {
+    state.settings.url(&format!("/premiere-connexion?code={}", code.grouped()))
 }
 
 /// A stored code.

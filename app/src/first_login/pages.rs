@@ -20,6 +20,12 @@ pub fn FirstLoginPage() -> impl IntoView {
     let (email_error, code_error, password_error, terms_error) =
         (error("email"), error("code"), error("password"), error("terms"));
     let password_error = (!password_error.is_empty()).then_some(password_error);
+    // The e-mail's link fills the code in: nothing to copy, no symbol lost on the way.
+    let code = crate::pages::query_param("code")
+        .filter(|_| sub.outcome.is_none())
+        .and_then(|c| crate::domain::activation_code::ActivationCode::parse(&c).ok())
+        .map(|c| c.grouped())
+        .unwrap_or_default();
     view! {
         <Title text=lang.t("Première connexion", "First sign-in")/>
         <section class="panel narrow">
@@ -36,7 +42,7 @@ pub fn FirstLoginPage() -> impl IntoView {
                 <div class="field">
                     <label for="code">{lang.t("Code d'accès provisoire", "Provisional access code")}</label><Required/>
                     <span class="hint" id="code-hint">{lang.t("11 caractères, par exemple K7QF-9M2X-4TX (tirets et minuscules acceptés).", "11 characters, for example K7QF-9M2X-4TX (dashes and lower case are fine).")}</span>
-                    <input id="code" name="code" type="text" class="code-input" value=sub.value("code") autocapitalize="characters"
+                    <input id="code" name="code" type="text" class="code-input" value=code autocapitalize="characters"
                         autocomplete="one-time-code" {..autocorrect_off()} spellcheck="false" inputmode="text" required=true maxlength="20"
                         aria-describedby="code-hint code-error" aria-invalid=if code_error.is_empty() { "false" } else { "true" }/>
                     <p class="field-error" id="code-error">{code_error}</p>

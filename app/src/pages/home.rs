@@ -4,20 +4,28 @@ use crate::platform::request_context;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// `/`
+/// `/`: for a visitor, the two doors (patients, professionals); for a signed-in person,
+/// what they can do now — their profiles, their rights and what waits for them — and no
+/// sign-up offers.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let ctx = request_context();
     let lang = ctx.lang;
-    let greeting = ctx.user.as_ref().map(|u| {
-        let name = u.first_name.clone();
-        view! {
-            <section class="panel">
-                <h2>{match lang { crate::i18n::Lang::Fr => format!("Bonjour {name}"), crate::i18n::Lang::En => format!("Hello {name}") }}</h2>
-                <p><a class="button" href="/mon-compte">{lang.t("Aller à mon compte", "Go to my account")}</a></p>
-            </section>
+    if let Some(user) = ctx.user {
+        let name = user.first_name.clone();
+        let body = match user.kind {
+            crate::domain::account::UserKind::Patient => {
+                view! { <crate::activation::pages::PatientProfiles user_id=user.id lang=lang/> }.into_any()
+            }
+            _ => crate::pages::account_sections::sections(&user, lang),
+        };
+        return view! {
+            <Title text=""/>
+            <h1>{match lang { crate::i18n::Lang::Fr => format!("Bonjour {name}"), crate::i18n::Lang::En => format!("Hello {name}") }}</h1>
+            {body}
         }
-    });
+        .into_any();
+    }
     view! {
         <Title text=""/>
         <section class="hero">
@@ -27,7 +35,6 @@ pub fn HomePage() -> impl IntoView {
                 "Sésame is the portal of the network's labs: patients follow when their reports are available, professionals manage their access.",
             )}</p>
         </section>
-        {greeting}
         <div class="doors">
             <section class="panel door">
                 <h2>{lang.t("Vous êtes patient", "You are a patient")}</h2>
@@ -54,4 +61,5 @@ pub fn HomePage() -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }

@@ -133,6 +133,59 @@ pub fn describe(action: &str, lang: crate::i18n::Lang) -> String {
     lang.t(fr, en).to_string()
 }
 
+/// The details of an audit line as a sentence (states, reasons, rights, sessions), for
+/// history views; technical identifiers are left out.
+pub fn describe_details(details: &str, lang: crate::i18n::Lang) -> String {
+    use crate::domain::access_request::{RequestState, Rights};
+    use crate::domain::account::AccountStatus;
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<Value>(details) else { return String::new() };
+    let state = |v: &Value| -> String {
+        let s = v.as_str().unwrap_or_default();
+        AccountStatus::parse(s)
+            .map(|a| a.label(lang).to_string())
+            .or_else(|| RequestState::parse(s).map(|r| r.label(lang).to_string()))
+            .unwrap_or_else(|| s.to_string())
+    };
+    let rights = |v: &Value| {
+        Rights { results: v["results"].as_bool().unwrap_or(false), invoices: v["invoices"].as_bool().unwrap_or(false) }
+            .describe(lang)
+    };
+    let mut parts = Vec::new();
+    if let (Some(from), Some(to)) = (map.get("from").filter(|v| !v.is_null()), map.get("to")) {
+        parts.push(format!("{} → {}", state(from), state(to)));
+    }
+    if let Some(reason) = map.get("reason").and_then(Value::as_str) {
+        parts.push(format!("{}{reason}", lang.t("motif : ", "reason: ")));
+    }
+    if let Some(r) = map.get("rights") {
+        if r.get("after").is_some() {
+            parts.push(format!(
+                "{}{} → {}",
+                lang.t("droits : ", "rights: "),
+                rights(&r["before"]),
+                rights(&r["after"])
+            ));
+        } else {
+            parts.push(format!("{}{}", lang.t("droits : ", "rights: "), rights(r)));
+        }
+    }
+    for key in ["sessions_ended", "sessions_revoked"] {
+        if let Some(n) = map.get(key).and_then(Value::as_i64) {
+            parts.push(match lang {
+                crate::i18n::Lang::Fr => format!("{n} session(s) fermée(s)"),
+                crate::i18n::Lang::En => format!("{n} session(s) ended"),
+            });
+        }
+    }
+    if let Some(n) = map.get("reminder").and_then(Value::as_i64) {
+        parts.push(format!("{}{n}/3", lang.t("relance ", "reminder ")));
+    }
+    if let Some(n) = map.get("request_id").and_then(Value::as_i64) {
+        parts.push(format!("{}{n}", lang.t("demande n° ", "request no. ")));
+    }
+    parts.join(" · ")
+}
+
 /// Actions taken on a user's account by someone else (support, an administrator, an
 /// approver), newest first, for the account holder's own view.
 pub async fn by_others_on(db: &super::db::Db, user_id: i64, since: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
@@ -153,6 +206,17 @@ pub async fn by_others_on(db: &super::db::Db, user_id: i64, since: i64) -> Resul
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn details_read_as_sentences() {
+        let d = r#"{"from":"invitation_sent","to":"active","reason":"Départ","sessions_ended":2,"request_id":7}"#;
+        assert_eq!(
+            describe_details(d, Lang::Fr),
+            "Invitation envoyée → Actif · motif : Départ · 2 session(s) fermée(s) · demande n° 7"
+        );
+        assert_eq!(describe_details("{}", Lang::En), "");
+        assert_eq!(describe_details("not json", Lang::En), "");
+    }
 
     #[test]
     fn actions_read_as_sentences() {

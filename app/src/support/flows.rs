@@ -61,7 +61,7 @@ async fn send_access_code(
         &request.email,
         &request.first_name,
         &code.grouped(),
-        &state.settings.url("/premiere-connexion"),
+        &crate::first_login::codes::first_sign_in_link(state, &code),
     );
     outbox::enqueue(tx, &mail, now).await.map_err(internal("outbox"))
 }

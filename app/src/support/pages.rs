@@ -200,15 +200,15 @@ pub fn SupportRequestPage() -> impl IntoView {
             <section class="panel">
                 <h2>{lang.t("Historique", "History")}</h2>
                 <div class="table-wrap">
-                    <table>
+                    <table class="responsive">
                         <thead><tr><th>{lang.t("Date", "Date")}</th><th>{lang.t("Par", "By")}</th><th>{lang.t("Action", "Action")}</th><th>{lang.t("Détails", "Details")}</th></tr></thead>
                         <tbody>
                             {history.into_iter().map(|h| view! {
                                 <tr>
-                                    <td>{day(h.at, lang)}</td>
-                                    <td>{h.actor_name.unwrap_or_else(|| lang.t("le demandeur ou le système", "the requester or the system").into())}</td>
-                                    <td>{h.action}</td>
-                                    <td><code>{h.details}</code></td>
+                                    <td data-label=lang.t("Date", "Date")>{crate::pages::date_time(h.at, lang)}</td>
+                                    <td data-label=lang.t("Par", "By")>{h.actor_name.unwrap_or_else(|| lang.t("le demandeur ou le système", "the requester or the system").into())}</td>
+                                    <td data-label=lang.t("Action", "Action")>{crate::platform::audit::describe(&h.action, lang)}</td>
+                                    <td data-label=lang.t("Détails", "Details")>{crate::platform::audit::describe_details(&h.details, lang)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -244,7 +244,7 @@ pub fn SupportStructuresPage() -> impl IntoView {
             <h1>{lang.t("Structures", "Structures")}</h1>
             <section class="panel">
                 <div class="table-wrap">
-                    <table>
+                    <table class="responsive">
                         <thead><tr><th>{lang.t("Code correspondant", "Correspondent code")}</th><th>{lang.t("Structure", "Structure")}</th><th>{lang.t("Sites migrés", "Migrated sites")}</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
@@ -253,7 +253,11 @@ pub fn SupportStructuresPage() -> impl IntoView {
                                 let name: String = r.try_get("name").unwrap_or_default();
                                 let sites: i64 = r.try_get("sites").unwrap_or_default();
                                 let migrated: i64 = r.try_get("migrated").unwrap_or_default();
-                                view! { <tr><td><a href=format!("/support/structures/{id}")>{code}</a></td><td>{name}</td><td>{format!("{migrated} / {sites}")}</td></tr> }
+                                view! { <tr>
+                                    <td data-label=lang.t("Code correspondant", "Correspondent code")><a href=format!("/support/structures/{id}")>{code}</a></td>
+                                    <td data-label=lang.t("Structure", "Structure")>{name}</td>
+                                    <td data-label=lang.t("Sites migrés", "Migrated sites")>{format!("{migrated} / {sites}")}</td>
+                                </tr> }
                             }).collect_view()}
                         </tbody>
                     </table>

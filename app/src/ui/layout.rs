@@ -25,25 +25,52 @@ fn Header() -> impl IntoView {
     let ctx = request_context();
     let lang = ctx.lang;
     let other = lang.other();
-    let nav = match &ctx.user {
-        None => view! {
-            <a href="/connexion">{lang.t("Se connecter", "Sign in")}</a>
-            <a href="/inscription">{lang.t("Créer un compte", "Create an account")}</a>
+    let current = ctx.path.split('?').next().unwrap_or_default().to_string();
+    let user = ctx.user.clone();
+    let menu = Suspend::new(async move {
+        let (links, waiting) = match &user {
+            None => (
+                vec![
+                    ("/connexion".to_string(), lang.t("Se connecter", "Sign in").to_string(), 0),
+                    ("/inscription".to_string(), lang.t("Créer un compte", "Create an account").to_string(), 0),
+                ],
+                0,
+            ),
+            Some(user) => nav_for(user.clone(), lang).await,
+        };
+        let signed_in = user.is_some();
+        view! {
+            // Folded behind "Menu" on a phone (a <details>: it opens without JavaScript), laid
+            // out in a row from tablet width; what waits stays visible on the button.
+            <details class="site-menu">
+                <summary>
+                    <span>{lang.t("Menu", "Menu")}</span>
+                    {(waiting > 0).then(|| view! {
+                        <span class="badge-count" aria-label=match lang { Lang::Fr => format!("{waiting} en attente"), Lang::En => format!("{waiting} waiting") }>{waiting}</span>
+                    })}
+                </summary>
+                <nav class="site-nav" aria-label=lang.t("Navigation principale", "Main navigation")>
+                    {links.into_iter().map(|(href, label, badge)| {
+                        let here = href == current;
+                        view! {
+                            <a href=href aria-current=here.then_some("page")>
+                                {label}
+                                {(badge > 0).then(|| view! {
+                                    <span class="badge-count" aria-label=match lang { Lang::Fr => format!("{badge} en attente"), Lang::En => format!("{badge} waiting") }>{badge}</span>
+                                })}
+                            </a>
+                        }
+                    }).collect_view()}
+                    {signed_in.then(|| view! {
+                        <form method="post" action="/deconnexion" class="inline-form">
+                            <input type="hidden" name=FN_FIELD value="/api/deconnexion"/>
+                            <button type="submit" class="link-button">{lang.t("Se déconnecter", "Sign out")}</button>
+                        </form>
+                    })}
+                </nav>
+            </details>
         }
-        .into_any(),
-        Some(user) => {
-            let extra = nav_for(user.clone(), lang);
-            view! {
-                <a href="/mon-compte">{lang.t("Mon compte", "My account")}</a>
-                {extra}
-                <form method="post" action="/deconnexion" class="inline-form">
-                    <input type="hidden" name=FN_FIELD value="/api/deconnexion"/>
-                    <button type="submit" class="link-button">{lang.t("Se déconnecter", "Sign out")}</button>
-                </form>
-            }
-            .into_any()
-        }
-    };
+    });
     view! {
         <header class="site-header">
             <div class="header-inner">
@@ -51,7 +78,7 @@ fn Header() -> impl IntoView {
                     <img src="/icons/logo.svg" alt="" width="28" height="28"/>
                     <span>"Sésame"</span>
                 </a>
-                <nav class="site-nav" aria-label=lang.t("Navigation principale", "Main navigation")>{nav}</nav>
+                {menu}
                 <form method="post" action=ctx.path.clone() class="lang-switch">
                     <input type="hidden" name=FN_FIELD value="/api/langue"/>
                     <input type="hidden" name="lang" value=other.code()/>
@@ -67,55 +94,47 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Extra navigation entries by kind of account: the pages a professional's rights open and,
+/// The navigation entries of a signed-in person, (path, label, waiting count), and the
+/// total waiting (shown on the folded menu): the pages a professional's rights open and,
 /// for approvers, the approval page with the number of requests waiting; the back-office
-/// for support.
-fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> impl IntoView {
-    Suspend::new(async move {
-        let Ok(state) = crate::platform::app_state() else { return ().into_any() };
-        match user.kind {
-            UserKind::Professional => {
-                let access = crate::professional::service::access_of(&state.db, user.id).await.ok().flatten();
-                let structures =
-                    crate::professional::service::approver_structures(&state.db, user.id).await.unwrap_or_default();
-                let waiting = if structures.is_empty() {
-                    0
-                } else {
-                    crate::approval::requests::pending_for(&state.db, &structures).await.unwrap_or(0)
-                };
-                let rights = access.map(|a| a.rights).unwrap_or_default();
-                view! {
-                    {rights.results.then(|| view! { <a href="/resultats">{lang.t("Résultats", "Results")}</a> })}
-                    {rights.invoices.then(|| view! { <a href="/factures">{lang.t("Factures", "Invoices")}</a> })}
-                    {(!structures.is_empty()).then(|| view! {
-                        <a href="/approbation-des-comptes">
-                            {lang.t("Approbation des comptes", "Account approval")}
-                            {(waiting > 0).then(|| view! {
-                                <span class="badge-count" aria-label=match lang { Lang::Fr => format!("{waiting} en attente"), Lang::En => format!("{waiting} waiting") }>{waiting}</span>
-                            })}
-                        </a>
-                    })}
-                }
-                .into_any()
+/// for support, with the identity checks waiting.
+async fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> (Vec<(String, String, i64)>, i64) {
+    let mut links = vec![("/mon-compte".to_string(), lang.t("Mon compte", "My account").to_string(), 0)];
+    let Ok(state) = crate::platform::app_state() else { return (links, 0) };
+    let mut waiting = 0;
+    match user.kind {
+        UserKind::Professional => {
+            let access = crate::professional::service::access_of(&state.db, user.id).await.ok().flatten();
+            let structures =
+                crate::professional::service::approver_structures(&state.db, user.id).await.unwrap_or_default();
+            if !structures.is_empty() {
+                waiting = crate::approval::requests::pending_for(&state.db, &structures).await.unwrap_or(0);
             }
-            UserKind::Support => {
-                let checks = crate::lab_review::flows::waiting_count(&state.db).await.unwrap_or(0);
-                view! {
-                <a href="/support/demandes">{lang.t("Demandes", "Requests")}</a>
-                <a href="/support/verifications">
-                    {lang.t("Vérifications", "Identity checks")}
-                    {(checks > 0).then(|| view! {
-                        <span class="badge-count" aria-label=match lang { Lang::Fr => format!("{checks} en attente"), Lang::En => format!("{checks} waiting") }>{checks}</span>
-                    })}
-                </a>
-                <a href="/support/structures">{lang.t("Structures", "Structures")}</a>
-                <a href="/admin/utilisateurs">{lang.t("Utilisateurs", "Users")}</a>
-                }
-                .into_any()
+            let rights = access.map(|a| a.rights).unwrap_or_default();
+            if rights.results {
+                links.push(("/resultats".into(), lang.t("Résultats", "Results").into(), 0));
             }
-            UserKind::Patient => ().into_any(),
+            if rights.invoices {
+                links.push(("/factures".into(), lang.t("Factures", "Invoices").into(), 0));
+            }
+            if !structures.is_empty() {
+                links.push((
+                    "/approbation-des-comptes".into(),
+                    lang.t("Approbation des comptes", "Account approval").into(),
+                    waiting,
+                ));
+            }
         }
-    })
+        UserKind::Support => {
+            waiting = crate::lab_review::flows::waiting_count(&state.db).await.unwrap_or(0);
+            links.push(("/support/demandes".into(), lang.t("Demandes", "Requests").into(), 0));
+            links.push(("/support/verifications".into(), lang.t("Vérifications", "Identity checks").into(), waiting));
+            links.push(("/support/structures".into(), lang.t("Structures", "Structures").into(), 0));
+            links.push(("/admin/utilisateurs".into(), lang.t("Utilisateurs", "Users").into(), 0));
+        }
+        UserKind::Patient => {}
+    }
+    (links, waiting)
 }
 
 #[component]

@@ -17,11 +17,14 @@ pub fn PlainForm(
     /// CSS class.
     #[prop(optional)]
     class: Option<&'static str>,
+    /// Element id (for inputs placed elsewhere that name this form with `form=`).
+    #[prop(optional)]
+    id: Option<&'static str>,
     /// Fields and buttons.
     children: Children,
 ) -> impl IntoView {
     view! {
-        <form method="post" action=page class=class novalidate=true>
+        <form method="post" action=page class=class id=id novalidate=true>
             <input type="hidden" name=FN_FIELD value=fn_path/>
             {children()}
         </form>
@@ -132,16 +135,20 @@ pub fn RefusalForm(
 ) -> impl IntoView {
     let field = crate::form::reason_field(id);
     let error = sub.outcome.and_then(|o| o.ok()).and_then(|o| o.error_for(&field));
+    // A negative action: secondary style, with its reason, apart from the positive one.
+    let error = error.filter(|e| !e.is_empty());
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let error_id = format!("{field}-error");
     view! {
-        <PlainForm fn_path=fn_path page=page>
+        <PlainForm fn_path=fn_path page=page class="refusal-form">
             <input type="hidden" name="id" value=id.to_string()/>
             <div class="field">
-                <label for=field.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label>
+                <label for=field.clone()>{lang.t("Motif du refus", "Reason for refusal")}</label><Required/>
                 {hint.map(|h| view! { <span class="hint">{h}</span> })}
-                <textarea id=field name="reason" required=true maxlength="1000"></textarea>
-                <p class="field-error">{error}</p>
+                <textarea id=field name="reason" required=true maxlength="1000" aria-invalid=invalid aria-describedby=error_id.clone()></textarea>
+                <p class="field-error" id=error_id>{error}</p>
             </div>
-            <button type="submit" class="button-danger">{lang.t("Refuser", "Refuse")}</button>
+            <button type="submit" class="button-danger-secondary">{lang.t("Refuser", "Refuse")}</button>
         </PlainForm>
     }
 }

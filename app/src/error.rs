@@ -117,3 +117,59 @@ impl FromServerFnError for AppError {
 
 /// Result type of every server function.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// What a flow (a use-case on the server) can fail with: the database, password hashing, or
+/// a refusal already meant for the person ([`AppError`]). Flows use `?` on each; the
+/// server-function boundary turns it into an [`AppError`] once, logging the cause with
+/// the flow's span (`#[tracing::instrument]`) and the request's.
+#[cfg(feature = "ssr")]
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// A query failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Hashing a password failed (or is overloaded).
+    #[error("password hashing: {0}")]
+    Hash(#[from] crate::platform::passwords::HashError),
+    /// Sealing a secret failed (nothing was stored).
+    #[error(transparent)]
+    Seal(#[from] crate::platform::secretbox::SealError),
+    /// A refusal for the person (not signed in, forbidden, rate limited…).
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// Anything else that should not happen (a stored value that does not decode…).
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A query that failed outside a flow (a page reading what it shows): the same logging
+/// and mapping as a flow's error.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        FlowError::Db(e).into()
+    }
+}
+
+/// Result of a flow.
+#[cfg(feature = "ssr")]
+pub type FlowResult<T> = Result<T, FlowError>;
+
+#[cfg(feature = "ssr")]
+impl From<FlowError> for AppError {
+    fn from(e: FlowError) -> AppError {
+        use crate::platform::passwords::HashError;
+        match e {
+            FlowError::App(a) => a,
+            FlowError::Hash(HashError::Overloaded) => AppError::Overloaded,
+            FlowError::Db(db) if crate::platform::db::is_unavailable(&db) => {
+                tracing::warn!(error = %db, "database unavailable");
+                AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "request failed");
+                AppError::Internal
+            }
+        }
+    }
+}

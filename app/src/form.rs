@@ -195,29 +195,6 @@ impl FieldErrors {
     }
 }
 
-/// The notice and way forward of an outcome, above a form.
-#[component]
-pub fn FormNotice(
-    /// The current outcome.
-    #[prop(into)]
-    outcome: Signal<Option<Outcome>>,
-) -> impl IntoView {
-    view! {
-        {move || outcome.get().and_then(|o| {
-            let follow = o.follow_up.clone();
-            o.notice.map(|(kind, message)| {
-                let role = if kind == NoticeKind::Error { "alert" } else { "status" };
-                view! {
-                    <div class=format!("notice notice-{}", kind.class()) role=role>
-                        <p>{message}</p>
-                        {follow.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
-                    </div>
-                }
-            })
-        })}
-    }
-}
-
 /// The outcome a form shows: the latest background submission if any, else the one the
 /// server rendered after a submission without JavaScript.
 pub fn current_outcome<S>(

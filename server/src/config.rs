@@ -1,6 +1,7 @@
 //! Configuration in layers: built-in defaults, then an optional TOML file, then environment
 //! variables. A bad setting stops the start with one line naming it.
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -20,22 +21,23 @@ pub enum Mode {
 pub struct Config {
     /// Development or production.
     pub mode: Mode,
-    /// `sqlite://…` or `postgres://…`.
-    pub database_url: String,
+    /// `sqlite://…` or `postgres://…` (a PostgreSQL URL may carry a password: kept secret).
+    pub database_url: SecretString,
     /// Maximum database connections.
     pub database_max_connections: u32,
     /// Address to listen on.
     pub bind: SocketAddr,
-    /// Public base URL (links in e-mails, Origin checks).
-    pub public_url: String,
-    /// SMTP server URL; in development, unset means `.eml` files in `mail_dir`.
-    pub smtp_url: Option<String>,
+    /// Public base URL (links in e-mails, Origin checks), parsed, without a trailing slash.
+    pub public_url: url::Url,
+    /// SMTP server URL, with its credentials; in development, unset means `.eml` files in
+    /// `mail_dir`.
+    pub smtp_url: Option<SecretString>,
     /// Sender of every e-mail.
     pub mail_from: String,
     /// Where development e-mails are written.
     pub mail_dir: PathBuf,
-    /// Secret key for keyed hashes (at least 32 characters).
-    pub secret_key: String,
+    /// Secret key for keyed hashes and sealing (at least 32 characters).
+    pub secret_key: SecretString,
     /// Folder with the built site (cargo-leptos `site-root`).
     pub site_root: PathBuf,
     /// Where the client's address comes from: the TCP peer, or the header a trusted reverse
@@ -78,14 +80,23 @@ impl Default for JobIntervals {
 }
 
 impl std::fmt::Debug for Config {
-    // The secret key and database credentials never appear in debug output.
+    // The secret key and the credentials in URLs are `SecretString`s: redacted.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("mode", &self.mode)
+            .field("database_url", &self.database_url)
             .field("bind", &self.bind)
-            .field("public_url", &self.public_url)
-            .field("smtp", &self.smtp_url.is_some())
+            .field("public_url", &self.public_url.as_str())
+            .field("smtp_url", &self.smtp_url)
+            .field("secret_key", &self.secret_key)
             .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Whether the database is SQLite (else PostgreSQL).
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose_secret().starts_with("sqlite:")
     }
 }
 
@@ -163,11 +174,10 @@ impl Config {
 
         let database_url = pick("SESAME_DATABASE_URL", file.database_url)
             .unwrap_or_else(|| "sqlite://data/sesame.db?mode=rwc".to_string());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres:")
-            || database_url.starts_with("postgresql:"))
-        {
-            return Err(err("SESAME_DATABASE_URL", "must start with sqlite:// or postgres://"));
+        match url::Url::parse(&database_url) {
+            Ok(u) if matches!(u.scheme(), "sqlite" | "postgres" | "postgresql") => {}
+            // The value may hold a password: never echoed.
+            _ => return Err(err("SESAME_DATABASE_URL", "must be a URL starting with sqlite:// or postgres://")),
         }
         let database_max_connections =
             match pick("SESAME_DATABASE_MAX_CONNECTIONS", file.database_max_connections.map(|n| n.to_string())) {
@@ -185,20 +195,36 @@ impl Config {
             .parse()
             .map_err(|_| err("SESAME_BIND", format!("'{bind_text}' is not an address:port such as 127.0.0.1:3000")))?;
 
-        let public_url = pick("SESAME_PUBLIC_URL", file.public_url)
-            .unwrap_or_else(|| format!("http://{bind}"))
-            .trim_end_matches('/')
-            .to_string();
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(err("SESAME_PUBLIC_URL", format!("'{public_url}' must start with http:// or https://")));
-        }
+        let public_text = pick("SESAME_PUBLIC_URL", file.public_url).unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = match url::Url::parse(public_text.trim().trim_end_matches('/')) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                if u.query().is_some() || u.fragment().is_some() || !u.username().is_empty() {
+                    return Err(err(
+                        "SESAME_PUBLIC_URL",
+                        format!("'{public_text}' must have no query, fragment or user"),
+                    ));
+                }
+                u
+            }
+            _ => {
+                return Err(err(
+                    "SESAME_PUBLIC_URL",
+                    format!(
+                        "'{public_text}' is not a URL starting with http:// or https:// such as https://sesame.example.org"
+                    ),
+                ));
+            }
+        };
 
         let smtp_url = pick("SESAME_SMTP_URL", file.smtp_url);
-        if let Some(url) = &smtp_url
-            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
-        {
-            return Err(err("SESAME_SMTP_URL", "must start with smtp:// or smtps://"));
+        if let Some(url) = &smtp_url {
+            match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some() => {}
+                // The value may hold a password: never echoed.
+                _ => return Err(err("SESAME_SMTP_URL", "must be a URL starting with smtp:// or smtps://")),
+            }
         }
+        let smtp_url = smtp_url.map(SecretString::from);
         let mail_from = pick("SESAME_MAIL_FROM", file.mail_from)
             .unwrap_or_else(|| "Sésame <no-reply@sesame.localhost>".to_string());
         if mail_from.parse::<sesame_app::platform::mail::Mailbox>().is_err() {
@@ -289,21 +315,21 @@ impl Config {
             if smtp_url.is_none() {
                 return Err(err("SESAME_SMTP_URL", "required in production"));
             }
-            if !public_url.starts_with("https://") {
+            if public_url.scheme() != "https" {
                 return Err(err("SESAME_PUBLIC_URL", "must be https:// in production"));
             }
         }
 
         Ok(Config {
             mode,
-            database_url,
+            database_url: database_url.into(),
             database_max_connections,
             bind,
             public_url,
             smtp_url,
             mail_from,
             mail_dir,
-            secret_key,
+            secret_key: secret_key.into(),
             site_root,
             client_ip_source,
             log_json,
@@ -314,7 +340,7 @@ impl Config {
 
     /// True for https deployments: cookies get `Secure` and the `__Host-` prefix.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.public_url.scheme() == "https"
     }
 }
 
@@ -360,8 +386,8 @@ mod tests {
         assert_eq!(c.err().map(|e| e.setting), Some("SESAME_CONFIG"));
         let c = Config::from_layers(env_of(&[("SESAME_SECRET_KEY", KEY)])).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
-        assert_eq!(c.public_url, "http://127.0.0.1:3000");
-        assert!(c.database_url.starts_with("sqlite://"));
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(c.is_sqlite());
         assert_eq!(c.mode, Mode::Development);
         assert!(!c.secure_cookies());
         assert_eq!(c.jobs, JobIntervals::default());
@@ -377,6 +403,9 @@ mod tests {
             (&[("SESAME_DATABASE_URL", "mysql://x")], "SESAME_DATABASE_URL"),
             (&[("SESAME_SMTP_URL", "http://x")], "SESAME_SMTP_URL"),
             (&[("SESAME_PUBLIC_URL", "example.org")], "SESAME_PUBLIC_URL"),
+            (&[("SESAME_PUBLIC_URL", "https://example.org/?x=1")], "SESAME_PUBLIC_URL"),
+            (&[("SESAME_PUBLIC_URL", "https://")], "SESAME_PUBLIC_URL"),
+            (&[("SESAME_SMTP_URL", "smtp://user:secret-password@")], "SESAME_SMTP_URL"),
             (&[("SESAME_ENV", "prod")], "SESAME_ENV"),
             (&[("SESAME_SCHEDULER_EVERY", "soon")], "SESAME_SCHEDULER_EVERY"),
             (&[("SESAME_HOUSEKEEPING_EVERY", "0s")], "SESAME_HOUSEKEEPING_EVERY"),
@@ -392,6 +421,7 @@ mod tests {
             let e = Config::from_layers(env_of(&all)).err().unwrap_or_else(|| panic!("{setting} accepted"));
             assert_eq!(e.setting, *setting);
             assert!(e.to_string().starts_with(&format!("configuration error: {setting}:")));
+            assert!(!e.to_string().contains("secret-password"), "a credential was echoed: {e}");
         }
     }
 
@@ -417,8 +447,10 @@ mod tests {
         ]))
         .unwrap();
         assert!(c.secure_cookies());
-        assert_eq!(c.public_url, "https://sesame.example.org");
+        assert_eq!(c.public_url.as_str(), "https://sesame.example.org/");
         assert!(c.log_json);
+        let printed = format!("{c:?}");
+        assert!(!printed.contains(KEY) && printed.contains("REDACTED"), "{printed}");
     }
 
     #[test]
@@ -430,7 +462,7 @@ mod tests {
         let path = file.to_string_lossy().to_string();
         let c = Config::from_layers(env_of(&[("SESAME_CONFIG", &path), ("SESAME_SECRET_KEY", KEY)])).unwrap();
         assert_eq!(c.bind.port(), 4000);
-        assert_eq!(c.public_url, "http://labo.test");
+        assert_eq!(c.public_url.as_str(), "http://labo.test/");
         let c = Config::from_layers(env_of(&[
             ("SESAME_CONFIG", &path),
             ("SESAME_SECRET_KEY", KEY),

@@ -1,7 +1,7 @@
 //! The demo data set: loaded once on a fresh database, so that every journey can be tried at
 //! once. Codes are fixed (with valid check characters) so they can be printed every time.
 
-use sesame_app::activation::records::{self, NewRecord};
+use sesame_app::activation::store::{self as records, NewRecord};
 use sesame_app::domain::activation_code::ActivationCode;
 use sesame_app::platform::AppState;
 use sesame_app::platform::clock::DAY;
@@ -350,7 +350,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
     }
     // The support agent has a second factor (the back-office requires one).
     sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2 WHERE email_key = 'support@demo.sesame.test'")
-        .bind(sesame_app::platform::secretbox::seal(&state.settings.secret_key, DEMO_TOTP_SECRET.as_bytes()))
+        .bind(state.seal_secret(DEMO_TOTP_SECRET.as_bytes())?)
         .bind(now)
         .execute(&mut *tx)
         .await?;

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::workers::mail::MailWorkerSettings;
 use leptos::config::LeptosOptions;
+use secrecy::ExposeSecret;
 use sesame_app::platform::clock::{Clock, SystemClock};
 use sesame_app::platform::db::Db;
 use sesame_app::platform::mail::transport::MailTransport;
@@ -36,7 +37,8 @@ impl Default for Overrides {
 
 /// Connects and migrates the database named by the configuration.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    if let Some(path) = config.database_url.strip_prefix("sqlite://") {
+    let url = config.database_url.expose_secret();
+    if let Some(path) = url.strip_prefix("sqlite://") {
         let file = path.split('?').next().unwrap_or_default();
         if let Some(parent) = std::path::Path::new(file).parent()
             && !parent.as_os_str().is_empty()
@@ -44,7 +46,7 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
             std::fs::create_dir_all(parent)?;
         }
     }
-    let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+    let db = Db::connect(url, config.database_max_connections).await?;
     db.migrate().await?;
     Ok(db)
 }
@@ -71,7 +73,7 @@ pub fn build_state(config: &Config, db: Db, overrides: &Overrides) -> AppState {
         db,
         settings: Arc::new(Settings {
             public_url: config.public_url.clone(),
-            secret_key: config.secret_key.as_bytes().to_vec(),
+            secret_key: config.secret_key.expose_secret().as_bytes().to_vec().into(),
             secure_cookies: config.secure_cookies(),
             production: config.mode == crate::config::Mode::Production,
             log_mail_links: config.mode == crate::config::Mode::Development && config.smtp_url.is_none(),
@@ -87,9 +89,8 @@ pub fn build_state(config: &Config, db: Db, overrides: &Overrides) -> AppState {
 /// The mail transport the configuration asks for.
 pub fn mail_transport(config: &Config) -> anyhow::Result<MailTransport> {
     Ok(match &config.smtp_url {
-        Some(url) => {
-            MailTransport::smtp(url).map_err(|e| anyhow::anyhow!("configuration error: SESAME_SMTP_URL: {e}"))?
-        }
+        Some(url) => MailTransport::smtp(url.expose_secret())
+            .map_err(|e| anyhow::anyhow!("configuration error: SESAME_SMTP_URL: {e}"))?,
         None => MailTransport::Files {
             dir: config.mail_dir.clone(),
             log_links: config.mode == crate::config::Mode::Development,

@@ -1,6 +1,6 @@
 //! A minimal SMTP server (RFC 5321 subset: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT)
-//! that records the messages it receives, with decoders for what mail libraries send
-//! (quoted-printable, base64, RFC 2047 encoded words, multipart/alternative).
+//! that records the messages it receives, decoded by `mail-parser` (MIME parts,
+//! quoted-printable, base64, RFC 2047 encoded words) as a mail client would.
 
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -30,11 +30,15 @@ pub struct ReceivedMail {
 
 impl ReceivedMail {
     fn parse(from: String, to: Vec<String>, raw: String) -> Self {
-        let (headers, body) = split_headers(&raw);
-        let subject = decode_words(&header(&headers, "subject").unwrap_or_default());
-        let mut text = String::new();
-        let mut html = String::new();
-        collect_parts(&headers, body, &mut text, &mut html);
+        let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes());
+        let (subject, text, html) = match &parsed {
+            Some(m) => (
+                m.subject().unwrap_or_default().to_string(),
+                m.body_text(0).map(|t| t.replace("\r\n", "\n")).unwrap_or_default(),
+                m.body_html(0).map(|t| t.replace("\r\n", "\n")).unwrap_or_default(),
+            ),
+            None => Default::default(),
+        };
         ReceivedMail { from, to, subject, text, html, raw }
     }
 
@@ -51,163 +55,6 @@ impl ReceivedMail {
     pub fn is_to(&self, address: &str) -> bool {
         self.to.iter().any(|t| t.eq_ignore_ascii_case(address))
     }
-}
-
-fn split_headers(raw: &str) -> (Vec<(String, String)>, &str) {
-    let (head, body) = match raw.find("\r\n\r\n") {
-        Some(i) => (&raw[..i], &raw[i + 4..]),
-        None => match raw.find("\n\n") {
-            Some(i) => (&raw[..i], &raw[i + 2..]),
-            None => (raw, ""),
-        },
-    };
-    let mut headers: Vec<(String, String)> = Vec::new();
-    for line in head.lines() {
-        if line.starts_with(' ') || line.starts_with('\t') {
-            if let Some(last) = headers.last_mut() {
-                last.1.push(' ');
-                last.1.push_str(line.trim());
-            }
-        } else if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
-    (headers, body)
-}
-
-fn header(headers: &[(String, String)], name: &str) -> Option<String> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-}
-
-fn param(value: &str, name: &str) -> Option<String> {
-    value.split(';').skip(1).find_map(|p| {
-        let (k, v) = p.trim().split_once('=')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().trim_matches('"').to_string())
-    })
-}
-
-fn collect_parts(headers: &[(String, String)], body: &str, text: &mut String, html: &mut String) {
-    let ctype = header(headers, "content-type").unwrap_or_else(|| "text/plain".into());
-    let lower = ctype.to_ascii_lowercase();
-    if lower.starts_with("multipart/") {
-        let Some(boundary) = param(&ctype, "boundary") else { return };
-        let delimiter = format!("--{boundary}");
-        for part in body.split(&delimiter).skip(1) {
-            if part.starts_with("--") {
-                break;
-            }
-            let part = part.trim_start_matches(['\r', '\n']);
-            let (h, b) = split_headers(part);
-            collect_parts(&h, b, text, html);
-        }
-        return;
-    }
-    let encoding = header(headers, "content-transfer-encoding").unwrap_or_default().to_ascii_lowercase();
-    let decoded = match encoding.as_str() {
-        "quoted-printable" => decode_qp(body),
-        "base64" => String::from_utf8_lossy(&decode_base64(body)).into_owned(),
-        _ => body.to_string(),
-    };
-    let decoded = decoded.replace("\r\n", "\n");
-    if lower.starts_with("text/html") {
-        html.push_str(&decoded);
-    } else if lower.starts_with("text/plain") {
-        text.push_str(&decoded);
-    }
-}
-
-/// Decodes quoted-printable text.
-pub fn decode_qp(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' {
-            if bytes.get(i + 1) == Some(&b'\r') && bytes.get(i + 2) == Some(&b'\n') {
-                i += 3;
-                continue;
-            }
-            if bytes.get(i + 1) == Some(&b'\n') {
-                i += 2;
-                continue;
-            }
-            if let Some(h) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(h);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Decodes base64 (whitespace ignored).
-pub fn decode_base64(s: &str) -> Vec<u8> {
-    fn val(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    }
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let Some(v) = val(c) else { continue };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
-/// Decodes RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`).
-pub fn decode_words(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    let mut last_was_word = false;
-    while let Some(start) = rest.find("=?") {
-        let before = &rest[..start];
-        if !(last_was_word && before.trim().is_empty()) {
-            out.push_str(before);
-        }
-        let after = &rest[start + 2..];
-        let parts: Vec<&str> = after.splitn(3, '?').collect();
-        if parts.len() < 3 {
-            out.push_str(&rest[start..]);
-            return out;
-        }
-        let Some(end) = parts[2].find("?=") else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let payload = &parts[2][..end];
-        let decoded = if parts[1].eq_ignore_ascii_case("b") {
-            String::from_utf8_lossy(&decode_base64(payload)).into_owned()
-        } else {
-            decode_qp(&payload.replace('_', " "))
-        };
-        out.push_str(&decoded);
-        let consumed = start + 2 + parts[0].len() + 1 + parts[1].len() + 1 + end + 2;
-        rest = &rest[consumed..];
-        last_was_word = true;
-    }
-    out.push_str(rest);
-    out
 }
 
 type Store = Arc<Mutex<Vec<ReceivedMail>>>;
@@ -438,26 +285,18 @@ async fn session(stream: TcpStream, store: Store, notify: Arc<Notify>, pace: Arc
 mod tests {
     use super::*;
 
-    #[test]
-    fn decoders() {
-        assert_eq!(decode_qp("caf=C3=A9 =\r\nsuite"), "café suite");
-        assert_eq!(decode_base64("Y2Fmw6k="), "café".as_bytes());
-        assert_eq!(decode_words("=?utf-8?b?Q29uZmlybWV6IHZvdHJlIGFkcmVzc2U=?="), "Confirmez votre adresse");
-        assert_eq!(decode_words("=?utf-8?q?V=C3=A9rifiez?= =?utf-8?q?_votre?="), "Vérifiez votre");
-        assert_eq!(decode_words("Plain subject"), "Plain subject");
-    }
-
     #[tokio::test]
     async fn receives_a_message_over_smtp() {
         let sink = SmtpSink::start().await.unwrap();
         let mut s = TcpStream::connect(sink.addr()).await.unwrap();
-        let script = "EHLO test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<B@Y.test>\r\nDATA\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\nContent-Type: text/plain\r\n\r\nVoir https://x.test/v?t=1.\r\n..point\r\n.\r\nQUIT\r\n";
+        let script = "EHLO test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<B@Y.test>\r\nDATA\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nVoir https://x.test/v?t=3D1. Caf=C3=A9 =\r\nsuite\r\n..point\r\n.\r\nQUIT\r\n";
         s.write_all(script.as_bytes()).await.unwrap();
         let m = sink.wait_for(Duration::from_secs(5), |_| true).await.unwrap();
         assert_eq!(m.from, "a@x.test");
         assert!(m.is_to("b@y.test"));
         assert_eq!(m.subject, "Café");
         assert_eq!(m.links(), vec!["https://x.test/v?t=1".to_string()]);
+        assert!(m.text.contains("Café suite"), "{}", m.text);
         assert!(m.text.contains("\n.point"));
     }
 }

@@ -16,14 +16,13 @@ use leptos::prelude::*;
 #[server(endpoint = "structure")]
 pub async fn lookup_structure(code: String) -> Result<StructureLookup, AppError> {
     use crate::platform::limits::{self, LimitedAction};
-    use crate::platform::state::internal;
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
     if code.chars().count() > 40 {
         return Err(AppError::BadRequest("code too long".into()));
     }
     limits::check(&state, LimitedAction::StructureLookup { client: &ctx.client_key }).await?;
-    crate::structures::service::lookup(&state.db, &code, state.today(), ctx.lang).await.map_err(internal("lookup"))
+    Ok(crate::structures::store::lookup(&state.db, &code, state.today(), ctx.lang).await?)
 }
 
 /// The structure panel of the form, rendered on the server, for the island to show: what
@@ -88,4 +87,5 @@ pub async fn submit_access_request(
         },
     )
     .await
+    .map_err(AppError::from)
 }

@@ -1,21 +1,20 @@
 //! Submitting an access request: every rule is checked here, whatever the browser did.
 
 use super::emails;
-use super::service::{self, NewRequest};
+use super::store::{self, NewRequest};
 use crate::domain::access_request::{Profile, RequestState, Rights, SiteScope};
 use crate::domain::email::Email;
 use crate::domain::names::parse_name;
 use crate::domain::phone::Phone;
 use crate::domain::structure::{CorrespondentCode, Opening};
-use crate::error::AppResult;
+use crate::error::FlowResult;
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::db::is_unique_violation;
 use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
-use crate::structures::service as structures;
+use crate::structures::store as structures;
 
 /// What the form sends.
 #[derive(Debug, Default)]
@@ -49,7 +48,7 @@ pub struct RequestInput {
 }
 
 /// Checks and stores a request; redirects to the confirmation page.
-pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput) -> AppResult<Outcome> {
+pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     if input.lookup_only {
         return Ok(Outcome::notice(
@@ -101,7 +100,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
     }
 
     let structure = match &code {
-        Some(code) => structures::find_by_code(&state.db, code).await.map_err(internal("structure"))?,
+        Some(code) => structures::find_by_code(&state.db, code).await?,
         None => None,
     };
     if code.is_some() && structure.is_none() {
@@ -120,7 +119,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
     let mut approver = None;
     let mut scope = None;
     if let Some(s) = &structure {
-        let opening = structures::opening_of(&state.db, s.id, state.today()).await.map_err(internal("opening"))?;
+        let opening = structures::opening_of(&state.db, s.id, state.today()).await?;
         if opening != Opening::Open {
             let message = structures::closed_message(opening, lang).unwrap_or_default();
             return Ok(Outcome {
@@ -130,7 +129,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
             });
         }
         if profile == Some(Profile::Collaborator) && rights.any() {
-            let approvers = structures::approvers(&state.db, s.id).await.map_err(internal("approvers"))?;
+            let approvers = structures::approvers(&state.db, s.id).await?;
             if approvers.is_empty() {
                 errors.add(
                     "rights",
@@ -152,7 +151,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
                 }
             }
         }
-        let site_ids = structures::sites(&state.db, s.id).await.map_err(internal("sites"))?;
+        let site_ids = structures::sites(&state.db, s.id).await?;
         let chosen: Vec<i64> = input.sites.iter().filter_map(|v| v.trim().parse::<i64>().ok()).collect();
         if chosen.iter().any(|id| !site_ids.iter().any(|site| site.id == *id)) {
             errors.add(
@@ -191,10 +190,9 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
     // An address with an account gets the same answer as a new one; its owner is told by
     // e-mail instead. A sign-up never confirmed does not count: the real owner of the
     // address proves it with the provisional code e-mailed at validation.
-    let existing =
-        crate::accounts::service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("find user"))?;
+    let existing = crate::accounts::store::find_by_email_key(&state.db, &email.key()).await?;
     if let Some(owner) = existing.filter(|u| u.status != crate::domain::account::AccountStatus::Unverified) {
-        let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+        let mut tx = state.db.begin().await?;
         let mail = emails::address_has_account(
             Lang::from_code(&owner.lang),
             &owner.email,
@@ -202,8 +200,8 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
             &state.settings.url("/connexion"),
             &state.settings.url("/mot-de-passe-oublie"),
         );
-        outbox::enqueue(&mut tx, &mail, state.now()).await.map_err(internal("outbox"))?;
-        tx.commit().await.map_err(internal("commit"))?;
+        outbox::enqueue(&mut tx, &mail, state.now()).await?;
+        tx.commit().await?;
         state.wake_mailer();
         leptos_axum::redirect(&sent_page);
         return Ok(Outcome::ok());
@@ -211,7 +209,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
 
     let now = state.now();
     let email_key = email.key();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let mut tx = state.db.begin().await?;
     let new = NewRequest {
         structure_id: structure.id,
         profile,
@@ -226,20 +224,20 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
         state: request_state,
         lang: lang.code(),
     };
-    let id = match service::insert(&mut tx, &new, now).await {
+    let id = match store::insert(&mut tx, &new, now).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
             // A request is already open for this address: tell its owner, answer as usual.
             drop(tx);
-            let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+            let mut tx = state.db.begin().await?;
             let mail = emails::request_in_progress(lang, email.as_str(), &first_name);
-            outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-            tx.commit().await.map_err(internal("commit"))?;
+            outbox::enqueue(&mut tx, &mail, now).await?;
+            tx.commit().await?;
             state.wake_mailer();
             leptos_axum::redirect(&sent_page);
             return Ok(Outcome::ok());
         }
-        Err(e) => return Err(internal("insert request")(e)),
+        Err(e) => return Err(crate::error::FlowError::from(e)),
     };
     audit::record(
         &mut tx,
@@ -253,18 +251,17 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
             "approver": approver,
         })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
 
     let site_names = describe_scope(state, structure.id, &scope, lang).await?;
     let approver_row = match approver {
-        Some(a) => crate::accounts::service::find_by_id(&state.db, a).await.map_err(internal("approver"))?,
+        Some(a) => crate::accounts::store::find_by_id(&state.db, a).await?,
         None => None,
     };
     let approver_name = approver_row.as_ref().map(|a| format!("{} {}", a.first_name, a.last_name));
     let mail =
         emails::received(lang, email.as_str(), &first_name, &structure.name, request_state, approver_name.as_deref());
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    outbox::enqueue(&mut tx, &mail, now).await?;
     if let Some(a) = approver_row.filter(|_| request_state == RequestState::PendingApprover) {
         let a_lang = Lang::from_code(&a.lang);
         let mail = emails::awaiting_approver(
@@ -276,19 +273,19 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
             &site_names,
             &state.settings.url("/approbation-des-comptes"),
         );
-        outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+        outbox::enqueue(&mut tx, &mail, now).await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     state.wake_mailer();
     leptos_axum::redirect(&sent_page);
     Ok(Outcome::ok())
 }
 
 /// "Tous les sites" or the names of the chosen sites.
-pub async fn describe_scope(state: &AppState, structure_id: i64, scope: &SiteScope, lang: Lang) -> AppResult<String> {
+pub async fn describe_scope(state: &AppState, structure_id: i64, scope: &SiteScope, lang: Lang) -> FlowResult<String> {
     if scope.is_all() {
         return Ok(lang.t("tous les sites", "all sites").to_string());
     }
-    let sites = structures::sites(&state.db, structure_id).await.map_err(internal("sites"))?;
+    let sites = structures::sites(&state.db, structure_id).await?;
     Ok(sites.into_iter().filter(|s| scope.selected().contains(&s.id)).map(|s| s.name).collect::<Vec<_>>().join(", "))
 }

@@ -13,9 +13,10 @@ use super::api::{Panel, SubmitAccessRequest, structure_panel};
 use crate::domain::access_request::Profile;
 use crate::domain::email::Email;
 use crate::domain::phone::Phone;
-use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
+use crate::form::{Form, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField, autocorrect_off};
+use crate::ui::notice::Notice;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -137,7 +138,7 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
 
     view! {
         <Form action=action page="/demande-acces" class="access-request">
-            <FormNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <HydrationMarker/>
             <crate::ui::fields::RequiredNote lang=lang/>
             <input type="hidden" name="rights_profile" value=rights_profile.get_untracked() prop:value=move || rights_profile.get()/>

@@ -13,4 +13,4 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod panel;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod store;

@@ -39,7 +39,7 @@ pub fn AccessRequestPage() -> impl IntoView {
                     super::api::Panel { open: true, ..Default::default() }
                 } else {
                     match app_state() {
-                        Ok(state) => match crate::structures::service::lookup(&state.db, &code, state.today(), lang).await {
+                        Ok(state) => match crate::structures::store::lookup(&state.db, &code, state.today(), lang).await {
                             Ok(lookup) => super::panel::render(&lookup, choices, lang),
                             Err(e) => {
                                 tracing::error!(error = %e, "structure lookup");

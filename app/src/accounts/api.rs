@@ -40,6 +40,7 @@ pub async fn sign_up(
         },
     )
     .await
+    .map_err(AppError::from)
 }
 
 /// Sends a new verification link.
@@ -47,7 +48,7 @@ pub async fn sign_up(
 pub async fn resend_verification(email: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::resend_verification(&state, &ctx, &email).await
+    super::flows::resend_verification(&state, &ctx, &email).await.map_err(AppError::from)
 }
 
 /// Confirms an e-mail address from the link's page; `next` is where to go after signing in.
@@ -55,7 +56,7 @@ pub async fn resend_verification(email: String) -> Result<Outcome, AppError> {
 pub async fn verify_email(token: String, next: Option<String>) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::verify_email(&state, &ctx, &token, next.as_deref().unwrap_or_default()).await
+    super::flows::verify_email(&state, &ctx, &token, next.as_deref().unwrap_or_default()).await.map_err(AppError::from)
 }
 
 /// Signs in (`/connexion`); `next` is the page to go back to; `remember` is "Rester
@@ -94,7 +95,7 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::sign_out(&state, &ctx).await
+    super::flows::sign_out(&state, &ctx).await.map_err(AppError::from)
 }
 
 /// Asks for a password reset link (`/mot-de-passe-oublie`).
@@ -102,7 +103,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn request_password_reset(email: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::request_reset(&state, &ctx, &email).await
+    super::flows::request_reset(&state, &ctx, &email).await.map_err(AppError::from)
 }
 
 /// Sets a new password with a reset link's token (`/nouveau-mot-de-passe`).
@@ -110,5 +111,5 @@ pub async fn request_password_reset(email: String) -> Result<Outcome, AppError> 
 pub async fn reset_password(token: String, password: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::reset_password(&state, &ctx, &token, password).await
+    super::flows::reset_password(&state, &ctx, &token, password).await.map_err(AppError::from)
 }

@@ -114,3 +114,22 @@ pub fn password_changed(lang: Lang, to: &str, first_name: &str, reset: &str) -> 
     }
     .render(lang, to, "password_changed")
 }
+
+/// Thirty days before an unused account is deleted (three years without a sign-in).
+pub fn inactivity_warning(lang: Lang, to: &str, first_name: &str, sign_in: &str) -> Mail {
+    Message {
+        subject: lang
+            .t("Votre compte Sésame sera supprimé dans 30 jours", "Your Sésame account will be deleted in 30 days")
+            .into(),
+        greeting: greeting(lang, first_name),
+        paragraphs: vec![lang
+            .t(
+                "Vous ne vous êtes pas connecté à Sésame depuis près de trois ans. Comme l'annonce notre politique de confidentialité, votre compte et ses rattachements seront supprimés dans 30 jours. Pour le garder, il suffit de vous connecter.",
+                "You have not signed in to Sésame for nearly three years. As our privacy notice says, your account and its links will be deleted in 30 days. To keep it, just sign in.",
+            )
+            .into()],
+        button: Some((lang.t("Me connecter", "Sign in").into(), sign_in.into())),
+        ..Default::default()
+    }
+    .render(lang, to, "inactivity_warning")
+}

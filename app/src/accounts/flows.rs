@@ -5,12 +5,12 @@
 //! and takes comparable time (a password hash is computed on both paths).
 
 use super::emails;
-use super::service::{self, NewPatient, TokenPurpose, TokenState};
+use super::store::{self, NewPatient, TokenPurpose, TokenState};
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::date::Date;
 use crate::domain::email::Email;
 use crate::domain::password;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::db::is_unique_violation;
@@ -18,7 +18,6 @@ use crate::platform::limits::{self, LimitedAction, SIGN_IN_FAILURES_BEFORE_DELAY
 use crate::platform::mail::outbox;
 use crate::platform::passwords::HashError;
 use crate::platform::rate_limit;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
 
 /// Maps a hashing failure: overload is a 503, the rest an internal error.
@@ -65,7 +64,7 @@ use crate::domain::names::parse_name;
 
 /// Creates a patient account and e-mails the verification link. Redirects to the page that
 /// says "check your e-mails" whether or not the address already had an account.
-pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput) -> AppResult<Outcome> {
+pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let mut errors = FieldErrors::default();
     let email = errors.check("email", Email::parse(&input.email), |e| e.message(lang).into());
@@ -106,7 +105,7 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
     limits::check(state, LimitedAction::SignUp { client: &ctx.client_key }).await?;
 
     // Hash on every path, so an existing address answers in the same time as a new one.
-    let hash = state.hasher.hash(input.password).await.map_err(hash_error)?;
+    let hash = state.hasher.hash(input.password).await?;
     if !input.honeypot.trim().is_empty() {
         // A robot filled the invisible field: answer as usual, create nothing.
         tracing::info!("sign-up honeypot triggered");
@@ -116,7 +115,7 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
 
     let now = state.now();
     let key = email.key();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let mut tx = state.db.begin().await?;
     let new = NewPatient {
         email: email.as_str(),
         email_key: &key,
@@ -126,25 +125,20 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
         birth_date: &birth_date.iso(),
         lang: lang.code(),
     };
-    match service::insert_patient(&mut tx, &new, now).await {
+    match store::insert_patient(&mut tx, &new, now).await {
         Ok(user_id) => {
-            let token = service::issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail, now)
-                .await
-                .map_err(internal("token"))?;
+            let token = store::issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail, now).await?;
             let link = verification_link(state, &token, &input.next);
-            outbox::enqueue(&mut tx, &emails::verification(lang, email.as_str(), &first_name, &link), now)
-                .await
-                .map_err(internal("outbox"))?;
+            outbox::enqueue(&mut tx, &emails::verification(lang, email.as_str(), &first_name, &link), now).await?;
             audit::record(&mut tx, now, AuditEntry::new(Some(user_id), "account.signed_up", "user", Some(user_id)))
-                .await
-                .map_err(internal("audit"))?;
-            tx.commit().await.map_err(internal("commit"))?;
+                .await?;
+            tx.commit().await?;
         }
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
             // The address has an account: tell its owner, not the visitor.
-            let existing = service::find_by_email_key(&state.db, &key).await.map_err(internal("find user"))?;
-            let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+            let existing = store::find_by_email_key(&state.db, &key).await?;
+            let mut tx = state.db.begin().await?;
             let (name, user_lang) = existing
                 .map(|u| (u.first_name, Lang::from_code(&u.lang)))
                 .unwrap_or_else(|| (first_name.clone(), lang));
@@ -155,10 +149,10 @@ pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput)
                 &state.settings.url("/connexion"),
                 &state.settings.url("/mot-de-passe-oublie"),
             );
-            outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-            tx.commit().await.map_err(internal("commit"))?;
+            outbox::enqueue(&mut tx, &mail, now).await?;
+            tx.commit().await?;
         }
-        Err(e) => return Err(internal("insert patient")(e)),
+        Err(e) => return Err(crate::error::FlowError::from(e)),
     }
     state.wake_mailer();
     leptos_axum::redirect("/inscription/envoyee");
@@ -178,7 +172,7 @@ fn verification_link(state: &AppState, token: &str, next: &str) -> String {
 
 /// Sends a new verification link, if the address has an unverified account. Same answer
 /// in every case.
-pub async fn resend_verification(state: &AppState, ctx: &RequestContext, email: &str) -> AppResult<Outcome> {
+pub async fn resend_verification(state: &AppState, ctx: &RequestContext, email: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let email = match Email::parse(email) {
         Ok(e) => e,
@@ -187,15 +181,14 @@ pub async fn resend_verification(state: &AppState, ctx: &RequestContext, email: 
     limits::check(state, LimitedAction::LinkMailFromClient { client: &ctx.client_key }).await?;
     limits::check(state, LimitedAction::LinkMailToAddress { email_key: &email.key() }).await?;
     let now = state.now();
-    let user = service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("find user"))?;
+    let user = store::find_by_email_key(&state.db, &email.key()).await?;
     if let Some(user) = user.filter(|u| u.status == AccountStatus::Unverified) {
-        let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-        let token =
-            service::issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail, now).await.map_err(internal("token"))?;
+        let mut tx = state.db.begin().await?;
+        let token = store::issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail, now).await?;
         let link = state.settings.url(&format!("/verifier-email?jeton={token}"));
         let mail = emails::verification(Lang::from_code(&user.lang), &user.email, &user.first_name, &link);
-        outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-        tx.commit().await.map_err(internal("commit"))?;
+        outbox::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
         state.wake_mailer();
     }
     Ok(Outcome::notice(
@@ -233,23 +226,19 @@ pub fn link_problem(state: TokenState, purpose: TokenPurpose, lang: Lang) -> Out
 
 /// Confirms an address from the link's page (a POST: mail scanners that open links do not
 /// consume them). Redirects to sign-in.
-pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str, next: &str) -> AppResult<Outcome> {
+pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str, next: &str) -> FlowResult<Outcome> {
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    match service::consume_token(&mut tx, token.trim(), TokenPurpose::VerifyEmail, now)
-        .await
-        .map_err(internal("token"))?
-    {
+    let mut tx = state.db.begin().await?;
+    match store::consume_token(&mut tx, token.trim(), TokenPurpose::VerifyEmail, now).await? {
         TokenState::Valid(user_id) => {
-            service::mark_verified(&mut tx, user_id, now).await.map_err(internal("verify"))?;
+            store::mark_verified(&mut tx, user_id, now).await?;
             audit::record(
                 &mut tx,
                 now,
                 AuditEntry::new(Some(user_id), "account.email_verified", "user", Some(user_id)),
             )
-            .await
-            .map_err(internal("audit"))?;
-            tx.commit().await.map_err(internal("commit"))?;
+            .await?;
+            tx.commit().await?;
             match crate::platform::redirect::local_target(&state.settings.public_url, next) {
                 Some(next) => {
                     leptos_axum::redirect(&format!("/connexion?verifie=1&suite={}", crate::pages::url_encode(&next)))
@@ -308,7 +297,7 @@ pub async fn check_credentials(
     ctx: &RequestContext,
     email: &str,
     password: String,
-) -> AppResult<SignInResult> {
+) -> FlowResult<SignInResult> {
     let lang = ctx.lang;
     let mut errors = FieldErrors::default();
     if email.trim().is_empty() {
@@ -331,8 +320,7 @@ pub async fn check_credentials(
     limits::check(state, from_client).await?;
     let this_client = LimitedAction::SignIn { email_key: &email_key, client: &ctx.client_key };
     let key = this_client.key(state);
-    let turn =
-        rate_limit::take_turn(&state.db, &key, this_client.limit(), now).await.map_err(internal("rate limit"))?;
+    let turn = rate_limit::take_turn(&state.db, &key, this_client.limit(), now).await?;
     if turn.blocked_until > now {
         limits::undo(state, from_client).await?;
         return Ok(SignInResult::Refused(waiting(lang, ((turn.blocked_until - now) as u64).div_ceil(1000))));
@@ -342,13 +330,13 @@ pub async fn check_credentials(
     }
     let account = limits::count(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
 
-    let user = service::find_by_email_key(&state.db, &email_key).await.map_err(internal("find user"))?;
+    let user = store::find_by_email_key(&state.db, &email_key).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = state.hasher.verify(password, stored).await.map_err(hash_error)?;
+    let ok = state.hasher.verify(password, stored).await?;
     let Some(user) = user.filter(|_| ok) else {
         let wait = delay_after(turn.count);
         if wait > 0 {
-            rate_limit::block_until(&state.db, &key, now + wait * 1000).await.map_err(internal("rate limit"))?;
+            rate_limit::block_until(&state.db, &key, now + wait * 1000).await?;
         }
         if turn.count >= SIGN_IN_LOCK_AFTER {
             return Ok(SignInResult::Refused(locked(lang)));
@@ -362,7 +350,7 @@ pub async fn check_credentials(
         ));
     };
     // The password is right: the person owns the account, so its state may be explained.
-    rate_limit::clear(&state.db, &key).await.map_err(internal("rate limit"))?;
+    rate_limit::clear(&state.db, &key).await?;
     limits::undo(state, from_client).await?;
     let needs_email_code = account.count > limits::SIGN_IN_ACCOUNT_HARD_STOP;
     if !needs_email_code {
@@ -438,13 +426,9 @@ pub async fn open_session(
     ctx: &RequestContext,
     signed_in: SignedIn,
     remember: bool,
-) -> AppResult<session::Stage> {
+) -> FlowResult<session::Stage> {
     let now = state.now();
-    let totp: Option<i64> = sqlx::query_scalar("SELECT totp_enabled_at FROM users WHERE id = $1")
-        .bind(signed_in.user_id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("second factor"))?;
+    let totp = store::second_factor(&state.db, signed_in.user_id).await?.totp_enabled_at;
     let new = session::NewSession {
         remember: remember && signed_in.kind == UserKind::Patient,
         device: ctx.device.clone(),
@@ -472,17 +456,15 @@ pub async fn open_session_at(
     stage: session::Stage,
     new: &session::NewSession,
     now: i64,
-) -> AppResult<()> {
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let token = session::create(&mut tx, user_id, now, stage, new).await.map_err(internal("session"))?;
+) -> FlowResult<()> {
+    let mut tx = state.db.begin().await?;
+    let token = session::create(&mut tx, user_id, now, stage, new).await?;
     if stage == session::Stage::Full {
-        super::inactivity::touch(&mut tx, user_id, now).await.map_err(internal("last active"))?;
+        store::touch(&mut tx, user_id, now).await?;
     }
     let action = if stage == session::Stage::Full { "account.signed_in" } else { "account.password_checked" };
-    audit::record(&mut tx, now, AuditEntry::new(Some(user_id), action, "user", Some(user_id)))
-        .await
-        .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    audit::record(&mut tx, now, AuditEntry::new(Some(user_id), action, "user", Some(user_id))).await?;
+    tx.commit().await?;
     set_cookie(&session::cookie_header(
         &token,
         state.settings.secure_cookies,
@@ -491,7 +473,7 @@ pub async fn open_session_at(
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.
-pub fn set_cookie(value: &str) -> AppResult<()> {
+pub fn set_cookie(value: &str) -> FlowResult<()> {
     let response = leptos::prelude::expect_context::<leptos_axum::ResponseOptions>();
     response
         .append_header(http::header::SET_COOKIE, http::HeaderValue::from_str(value).map_err(|_| AppError::Internal)?);
@@ -507,9 +489,9 @@ pub fn home_of(kind: UserKind) -> &'static str {
 }
 
 /// Ends the current session.
-pub async fn sign_out(state: &AppState, ctx: &RequestContext) -> AppResult<()> {
+pub async fn sign_out(state: &AppState, ctx: &RequestContext) -> FlowResult<()> {
     if let Some(hash) = &ctx.session_hash {
-        session::revoke(&state.db, hash).await.map_err(internal("sign out"))?;
+        session::revoke(&state.db, hash).await?;
     }
     set_cookie(&session::clear_cookie_header(state.settings.secure_cookies))?;
     leptos_axum::redirect("/?deconnecte=1");
@@ -518,7 +500,7 @@ pub async fn sign_out(state: &AppState, ctx: &RequestContext) -> AppResult<()> {
 
 /// Sends a reset link (or, for an address without account, a note saying so). Same answer
 /// in every case; redirects to the "check your e-mails" page.
-pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) -> AppResult<Outcome> {
+pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let email = match Email::parse(email) {
         Ok(e) => e,
@@ -527,26 +509,23 @@ pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) 
     limits::check(state, LimitedAction::LinkMailFromClient { client: &ctx.client_key }).await?;
     limits::check(state, LimitedAction::LinkMailToAddress { email_key: &email.key() }).await?;
     let now = state.now();
-    let user = service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("find user"))?;
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let user = store::find_by_email_key(&state.db, &email.key()).await?;
+    let mut tx = state.db.begin().await?;
     match user.filter(|u| u.status != AccountStatus::Deactivated) {
         Some(user) => {
-            let token = service::issue_token(&mut tx, user.id, TokenPurpose::ResetPassword, now)
-                .await
-                .map_err(internal("token"))?;
+            let token = store::issue_token(&mut tx, user.id, TokenPurpose::ResetPassword, now).await?;
             let link = state.settings.url(&format!("/nouveau-mot-de-passe?jeton={token}"));
             let mail = emails::reset(Lang::from_code(&user.lang), &user.email, &user.first_name, &link);
-            outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+            outbox::enqueue(&mut tx, &mail, now).await?;
             audit::record(&mut tx, now, AuditEntry::new(None, "account.reset_requested", "user", Some(user.id)))
-                .await
-                .map_err(internal("audit"))?;
+                .await?;
         }
         None => {
             let mail = emails::reset_no_account(lang, email.as_str(), &state.settings.url("/inscription"));
-            outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+            outbox::enqueue(&mut tx, &mail, now).await?;
         }
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     state.wake_mailer();
     leptos_axum::redirect("/mot-de-passe-oublie/envoye");
     Ok(Outcome::ok())
@@ -559,53 +538,60 @@ pub async fn reset_password(
     ctx: &RequestContext,
     token: &str,
     new_password: String,
-) -> AppResult<Outcome> {
+) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let now = state.now();
     let token = token.trim();
-    let user_id = match service::peek_token(&state.db, token, TokenPurpose::ResetPassword, now)
-        .await
-        .map_err(internal("token"))?
-    {
+    let user_id = match store::peek_token(&state.db, token, TokenPurpose::ResetPassword, now).await? {
         TokenState::Valid(id) => id,
         other => return Ok(link_problem(other, TokenPurpose::ResetPassword, lang)),
     };
-    let Some(user) = service::find_by_id(&state.db, user_id).await.map_err(internal("find user"))? else {
+    let Some(user) = store::find_by_id(&state.db, user_id).await? else {
         return Ok(link_problem(TokenState::Unknown, TokenPurpose::ResetPassword, lang));
     };
-    let personal = [user.email.as_str(), user.first_name.as_str(), user.last_name.as_str()];
-    if let Some(problem) = password::check(&new_password, &personal).first() {
-        return Ok(Outcome::invalid(vec![("password".into(), problem.message(lang).into())], lang));
-    }
-    let hash = state.hasher.hash(new_password).await.map_err(hash_error)?;
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    match service::consume_token(&mut tx, token, TokenPurpose::ResetPassword, now).await.map_err(internal("token"))? {
+    let hash = match new_password_hash(state, &user, new_password, lang).await? {
+        Ok(hash) => hash,
+        Err(refused) => return Ok(refused),
+    };
+    let mut tx = state.db.begin().await?;
+    match store::consume_token(&mut tx, token, TokenPurpose::ResetPassword, now).await? {
         TokenState::Valid(id) if id == user.id => {}
         other => return Ok(link_problem(other, TokenPurpose::ResetPassword, lang)),
     }
-    service::set_password(&mut tx, user.id, &hash, now).await.map_err(internal("set password"))?;
-    // The link proves the mailbox is theirs.
-    service::mark_verified(&mut tx, user.id, now).await.map_err(internal("verify"))?;
-    let revoked = session::revoke_all(&mut tx, user.id, None).await.map_err(internal("revoke"))?;
+    // The link proves the mailbox is theirs: an unconfirmed sign-up becomes active.
+    let reset = store::Activation {
+        from: &[
+            AccountStatus::Unverified,
+            AccountStatus::InvitationSent,
+            AccountStatus::InvitationExpired,
+            AccountStatus::InvitationAccepted,
+            AccountStatus::Active,
+        ],
+        to: None,
+        terms: false,
+    };
+    if !store::set_password_and_activate(&mut tx, user.id, &hash, reset, now).await? {
+        return Ok(link_problem(TokenState::Unknown, TokenPurpose::ResetPassword, lang));
+    }
+    let revoked = session::revoke_all(&mut tx, user.id, None).await?;
     let mail = emails::password_changed(
         Lang::from_code(&user.lang),
         &user.email,
         &user.first_name,
         &state.settings.url("/mot-de-passe-oublie"),
     );
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    outbox::enqueue(&mut tx, &mail, now).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), "account.password_reset", "user", Some(user.id))
             .with(serde_json::json!({ "sessions_revoked": revoked })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     lift_sign_in_limits(state, user.id, &user.email).await?;
     state.wake_mailer();
-    let refreshed = service::find_by_id(&state.db, user.id).await.map_err(internal("find user"))?;
+    let refreshed = store::find_by_id(&state.db, user.id).await?;
     match refreshed {
         Some(u) if matches!(u.status, AccountStatus::Active) => {
             let signed_in = SignedIn { user_id: u.id, kind: u.kind, needs_email_code: false };
@@ -619,15 +605,30 @@ pub async fn reset_password(
     Ok(Outcome::ok())
 }
 
+/// Checks a new password against the rules and the account's own words (address, names),
+/// then hashes it; `Err(outcome)` carries the password field's error. The same check for
+/// every way a password is chosen (reset, invitation, first sign-in, change).
+pub async fn new_password_hash(
+    state: &AppState,
+    user: &store::UserRow,
+    new_password: String,
+    lang: Lang,
+) -> FlowResult<Result<String, Outcome>> {
+    let personal = [user.email.as_str(), user.first_name.as_str(), user.last_name.as_str()];
+    if let Some(problem) = password::check(&new_password, &personal).first() {
+        return Ok(Err(Outcome::invalid(vec![("password".into(), problem.message(lang).into())], lang)));
+    }
+    Ok(Ok(state.hasher.hash(new_password).await?))
+}
+
 /// Lifts what a password reset lifts: every client's sign-in lock on the account, the
 /// account-wide failure count and a blocked second factor.
-pub async fn lift_sign_in_limits(state: &AppState, user_id: i64, email: &str) -> AppResult<()> {
+pub async fn lift_sign_in_limits(state: &AppState, user_id: i64, email: &str) -> FlowResult<()> {
     let email_key = email.to_lowercase();
-    rate_limit::clear_prefix(&state.db, &LimitedAction::sign_in_prefix(state, &email_key))
-        .await
-        .map_err(internal("rate limit"))?;
+    rate_limit::clear_prefix(&state.db, &LimitedAction::sign_in_prefix(state, &email_key)).await?;
     limits::forget(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
-    limits::forget(state, LimitedAction::SecondFactorHardStop { user_id }).await
+    limits::forget(state, LimitedAction::SecondFactorHardStop { user_id }).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,9 +8,10 @@
 use super::api::SignUp;
 use crate::domain::date::Date;
 use crate::domain::email::Email;
-use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
+use crate::form::{Form, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, HydrationMarker, NewPasswordField, Required, TextField};
+use crate::ui::notice::Notice;
 use leptos::prelude::*;
 
 fn required_text(
@@ -67,7 +68,7 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>, next: String) -> impl
         if next.is_empty() { "/inscription".to_string() } else { format!("/inscription?suite={}", encode_path(&next)) };
     view! {
         <Form action=action page=page>
-            <FormNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <HydrationMarker/>
             <input type="hidden" name="next" value=next/>
             <crate::ui::fields::RequiredNote lang=lang/>

@@ -12,4 +12,4 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod store;

@@ -2,11 +2,12 @@
 
 use super::api::{RequestPasswordReset, ResendVerification, SignIn, VerifyEmail};
 use super::islands::{PasswordInput, SignUpForm};
-use super::service::{self, TokenPurpose, TokenState};
+use super::store::{self, TokenPurpose, TokenState};
 use crate::form::{NoticeKind, Outcome, submitted};
 use crate::pages::query_param;
 use crate::platform::{app_state, request_context};
-use crate::ui::plain::{Input, Notice, OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{Input, PlainForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -50,7 +51,7 @@ fn ResendForm(page: &'static str) -> impl IntoView {
     let outcome = outcome_of(&sub, lang);
     let error = outcome.as_ref().and_then(|o| o.error_for("email"));
     view! {
-        <OutcomeNotice outcome=outcome/>
+        <Notice outcome=outcome/>
         <PlainForm fn_path={<ResendVerification as ServerFn>::PATH} page=page>
             <Input id="resend-email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
                 autocomplete="email" value=sub.value("email") error=error.unwrap_or_default()/>
@@ -82,7 +83,7 @@ pub fn SignUpSentPage() -> impl IntoView {
 
 async fn peek(token: &str, purpose: TokenPurpose) -> TokenState {
     let Ok(app) = app_state() else { return TokenState::Unknown };
-    match service::peek_token(&app.db, token, purpose, app.now()).await {
+    match store::peek_token(&app.db, token, purpose, app.now()).await {
         Ok(state) => state,
         Err(e) => {
             tracing::error!(error = %e, "cannot read a link token");
@@ -103,7 +104,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <Title text=lang.t("Confirmer mon adresse", "Confirm my address")/>
         <section class="panel narrow">
             <h1>{lang.t("Confirmer mon adresse e-mail", "Confirm my e-mail address")}</h1>
-            <OutcomeNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             {Suspend::new(async move {
                     match peek(&token, TokenPurpose::VerifyEmail).await {
                         TokenState::Valid(_) => view! {
@@ -115,7 +116,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                             </PlainForm>
                         }.into_any(),
                         other => view! {
-                            <OutcomeNotice outcome=Some(super::flows::link_problem(other, TokenPurpose::VerifyEmail, lang))/>
+                            <Notice outcome=Some(super::flows::link_problem(other, TokenPurpose::VerifyEmail, lang))/>
                             <ResendForm page="/verifier-email"/>
                         }.into_any(),
                     }
@@ -155,8 +156,8 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=lang.t("Se connecter", "Sign in")/>
         <section class="panel narrow">
             <h1>{lang.t("Se connecter", "Sign in")}</h1>
-            {info.map(|m| view! { <Notice kind=NoticeKind::Success message=m/> })}
-            <OutcomeNotice outcome=outcome/>
+            {info.map(|m| view! { <Notice outcome=Some(Outcome::notice(NoticeKind::Success, m))/> })}
+            <Notice outcome=outcome/>
             <PlainForm fn_path={<SignIn as ServerFn>::PATH} page=page>
                 <crate::ui::fields::RequiredNote lang=lang/>
                 <input type="hidden" name="next" value=next/>
@@ -224,7 +225,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 "Indiquez l'adresse e-mail de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe. Aucune question secrète.",
                 "Enter your account's e-mail address: you will receive a link to choose a new password. No security questions.",
             )}</p>
-            <OutcomeNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <PlainForm fn_path={<RequestPasswordReset as ServerFn>::PATH} page="/mot-de-passe-oublie">
                 <crate::ui::fields::RequiredNote lang=lang/>
                 <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email"
@@ -269,7 +270,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         let outcome = outcome_of(&sub, lang);
                         let error = outcome.as_ref().and_then(|o| o.error_for("password"));
                         view! {
-                            <OutcomeNotice outcome=outcome/>
+                            <Notice outcome=outcome/>
                             <PlainForm fn_path={<super::api::ResetPassword as ServerFn>::PATH} page=format!("/nouveau-mot-de-passe?jeton={token}")>
                                 <input type="hidden" name="token" value=token.clone()/>
                                 <PasswordInput lang=lang label="new".to_string() server_error=error/>
@@ -278,7 +279,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         }.into_any()
                     }
                     other => view! {
-                        <OutcomeNotice outcome=Some(super::flows::link_problem(other, TokenPurpose::ResetPassword, lang))/>
+                        <Notice outcome=Some(super::flows::link_problem(other, TokenPurpose::ResetPassword, lang))/>
                     }.into_any(),
                 }
             })}

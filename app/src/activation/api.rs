@@ -34,4 +34,5 @@ pub async fn activate_record(
         },
     )
     .await
+    .map_err(AppError::from)
 }

@@ -7,19 +7,18 @@
 //! and per code; wrong codes across the whole service slow answers down without refusing
 //! anyone; the answer never says whether a code exists.
 
-use super::records::{self, CodeMatch};
-use crate::accounts::service as accounts;
+use super::store::{self as records, CodeMatch};
+use crate::accounts::store as accounts;
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::activation_code::ActivationCode;
 use crate::domain::date::Date;
 use crate::domain::names::parse_name;
 use crate::domain::names::{RecordedIdentity, identity_matches};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 
 /// How long wrong-code answers are held back while the whole service sees an unusual
@@ -112,11 +111,11 @@ fn limited_outcome(lang: Lang, secs: u64) -> Outcome {
 }
 
 /// Links the record of a code to the signed-in patient.
-pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationInput) -> AppResult<Outcome> {
+pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = &ctx.require_user()?;
     if user.kind != UserKind::Patient || user.status != AccountStatus::Active {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let relation = Relation::parse(&input.relation);
     let mut errors = FieldErrors::default();
@@ -155,11 +154,7 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     // "Myself" with the birth date of someone much younger: most likely a child's record,
     // which would otherwise go to the lab's review for a name mismatch. Ask first.
     if relation == Relation::Myself && !input.confirm_self {
-        let holder_birth: Option<String> = sqlx::query_scalar("SELECT birth_date FROM users WHERE id = $1")
-            .bind(user.id)
-            .fetch_one(state.db.pool())
-            .await
-            .map_err(internal("birth date"))?;
+        let holder_birth = crate::accounts::store::birth_date(&state.db, user.id).await?;
         if holder_birth
             .and_then(|b| Date::parse(&b).ok())
             .is_some_and(|h| crate::domain::date::looks_like_a_child_of(birth, h))
@@ -179,7 +174,7 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     }
     let code_hash = records::code_hash(state, &code);
     let this_code = LimitedAction::ActivationCode { code_hash: &code_hash };
-    let found: Option<CodeMatch> = records::find_code(state, &code).await.map_err(internal("find code"))?;
+    let found: Option<CodeMatch> = records::find_code(state, &code).await?;
     if found.is_some() {
         let c = limits::count(state, this_code).await?;
         if c.over(this_code.limit()) {
@@ -214,10 +209,7 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     }
 
     // Whose name to compare: the account holder's for their own record, else the name typed.
-    let account = accounts::find_by_id(&state.db, user.id)
-        .await
-        .map_err(internal("find user"))?
-        .ok_or(AppError::SignInRequired)?;
+    let account = accounts::find_by_id(&state.db, user.id).await?.ok_or(AppError::SignInRequired)?;
     let (typed_last, typed_first) = match &typed_names {
         Some((l, f)) => (l.clone(), f.clone()),
         None => (account.last_name.clone(), account.first_name.clone()),
@@ -231,8 +223,8 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     let status = if names_match { "linked" } else { "lab_review" };
 
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    if !records::spend_code(state, &mut tx, &code, user.id).await.map_err(internal("spend code"))? {
+    let mut tx = state.db.begin().await?;
+    if !records::spend_code(state, &mut tx, &code, user.id).await? {
         // Another request spent it a moment ago.
         return Ok(Outcome::notice(
             NoticeKind::Warn,
@@ -243,24 +235,14 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
         )
         .with_follow_up("/mon-compte", lang.t("Voir mon compte", "See my account")));
     }
-    let linked = sqlx::query(
-        "INSERT INTO record_links (user_id, record_id, relation, status, typed_last_name, typed_first_name, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (user_id, record_id) DO UPDATE SET relation = excluded.relation, status = excluded.status, \
-         typed_last_name = excluded.typed_last_name, typed_first_name = excluded.typed_first_name, \
-         created_at = excluded.created_at, reviewed_at = NULL, reviewed_by = NULL, review_reason = NULL \
-         WHERE record_links.status = 'rejected'",
-    )
-    .bind(user.id)
-    .bind(found.record_id)
-    .bind(relation.as_str())
-    .bind(status)
-    .bind(typed_names.as_ref().map(|(l, _)| l.clone()))
-    .bind(typed_names.as_ref().map(|(_, f)| f.clone()))
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal("link record"))?;
+    let new_link = records::NewLink {
+        user_id: user.id,
+        record_id: found.record_id,
+        relation: relation.as_str(),
+        status,
+        typed: typed_names.as_ref().map(|(l, f)| (l.as_str(), f.as_str())),
+    };
+    let inserted = records::link(&mut tx, &new_link, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -270,10 +252,9 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
             "patient_record",
             Some(found.record_id),
         )
-        .with(serde_json::json!({ "relation": relation.as_str(), "inserted": linked.rows_affected() })),
+        .with(serde_json::json!({ "relation": relation.as_str(), "inserted": inserted })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     if !names_match {
         let mail = super::emails::review_requested(
             Lang::from_code(&account.lang),
@@ -281,9 +262,9 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
             &account.first_name,
             &state.settings.url("/mon-compte"),
         );
-        outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+        outbox::enqueue(&mut tx, &mail, now).await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     limits::forget(state, this_code).await?;
 
     if names_match {

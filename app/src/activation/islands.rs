@@ -8,9 +8,10 @@
 use super::api::ActivateRecord;
 use crate::domain::activation_code::{self, CodeError};
 use crate::domain::date::Date;
-use crate::form::{Form, FormNotice, Outcome, Submitted, current_outcome};
+use crate::form::{Form, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off};
+use crate::ui::notice::Notice;
 use leptos::prelude::*;
 
 /// Asked when "Moi-même" comes with the birth date of someone much younger (the island
@@ -94,7 +95,7 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>, holder_birth: Str
 
     view! {
         <Form action=action page="/activation">
-            <FormNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <crate::ui::fields::HydrationMarker/>
             <crate::ui::fields::RequiredNote lang=lang/>
             <div class="field">

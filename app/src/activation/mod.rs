@@ -10,4 +10,4 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod records;
+pub mod store;

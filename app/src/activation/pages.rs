@@ -2,7 +2,7 @@
 
 use super::api::ActivateRecord;
 use super::islands::ActivationForm;
-use super::records::{self, Profile};
+use super::store::{self as records, Profile};
 use crate::domain::account::UserKind;
 use crate::domain::date::Date;
 use crate::error::AppError;
@@ -10,7 +10,7 @@ use crate::form::{NoticeKind, Outcome, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::{app_state, request_context};
-use crate::ui::plain::Notice;
+use crate::ui::notice::Notice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -39,13 +39,7 @@ pub fn ActivationPage() -> impl IntoView {
             )}</p>
             {Suspend::new(async move {
                 let holder_birth: String = match app_state() {
-                    Ok(state) => sqlx::query_scalar::<_, Option<String>>("SELECT birth_date FROM users WHERE id = $1")
-                        .bind(user_id)
-                        .fetch_one(state.db.pool())
-                        .await
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
+                    Ok(state) => crate::accounts::store::birth_date(&state.db, user_id).await.ok().flatten().unwrap_or_default(),
                     Err(_) => String::new(),
                 };
                 view! { <ActivationForm lang=lang initial=initial holder_birth=holder_birth/> }
@@ -68,7 +62,7 @@ fn NeedsAccount(lang: Lang, expired: bool) -> impl IntoView {
         <Title text=lang.t("Rattacher un dossier", "Link a record")/>
         <section class="panel narrow">
             <h1>{lang.t("Rattacher un dossier avec son code d'activation", "Link a record with its activation code")}</h1>
-            {expired.then(|| view! { <Notice kind=NoticeKind::Warn message=AppError::SessionExpired.message(lang)/> })}
+            {expired.then(|| view! { <Notice outcome=Some(Outcome::notice(NoticeKind::Warn, AppError::SessionExpired.message(lang)))/> })}
             <p>{lang.t(
                 "Pour rattacher un dossier, il vous faut un compte Sésame : c'est lui qui protège vos résultats et ceux de vos proches. Créez-le en deux minutes avec votre adresse e-mail, puis saisissez le code imprimé sur votre compte rendu.",
                 "To link a record you need a Sésame account: it protects your results and your family's. Create it in two minutes with your e-mail address, then type the code printed on your report.",
@@ -99,7 +93,7 @@ fn format_millis(ms: i64, lang: Lang) -> String {
 }
 
 #[component]
-fn ProfileCard(profile: Profile, lang: Lang) -> impl IntoView {
+fn ProfileCard(profile: Profile, reports: Vec<records::ReportLine>, lang: Lang) -> impl IntoView {
     let birth = Date::parse(&profile.birth_date)
         .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
         .unwrap_or_default();
@@ -109,14 +103,14 @@ fn ProfileCard(profile: Profile, lang: Lang) -> impl IntoView {
         _ => view! { <span class="tag tag-off">{lang.t("Refusé", "Refused")}</span> }.into_any(),
     };
     let reports = if profile.status == "linked" {
-        if profile.reports.is_empty() {
+        if reports.is_empty() {
             view! { <p class="meta">{lang.t("Aucun compte rendu disponible pour l'instant : vous serez prévenu par e-mail.", "No report available yet: you will be told by e-mail.")}</p> }.into_any()
         } else {
             view! {
                 <ul class="choices">
-                    {profile.reports.into_iter().map(|(reference, status, at)| {
-                        let state = if status == "complete" { lang.t("complet", "complete") } else { lang.t("partiel", "partial") };
-                        view! { <li>{format!("{reference} — {} {} ({state})", lang.t("disponible le", "available on"), format_millis(at, lang))}</li> }
+                    {reports.into_iter().map(|r| {
+                        let state = if r.status == "complete" { lang.t("complet", "complete") } else { lang.t("partiel", "partial") };
+                        view! { <li>{format!("{} — {} {} ({state})", r.reference, lang.t("disponible le", "available on"), format_millis(r.available_at, lang))}</li> }
                     }).collect_view()}
                 </ul>
             }.into_any()
@@ -125,7 +119,7 @@ fn ProfileCard(profile: Profile, lang: Lang) -> impl IntoView {
         view! { <p class="meta">{lang.t("Vous recevrez un e-mail dès que le laboratoire aura vérifié ce rattachement.", "You will get an e-mail once the lab has checked this link.")}</p> }.into_any()
     } else {
         view! {
-            <p>{lang.t("Le laboratoire n'a pas pu confirmer ce rattachement : ", "The lab could not confirm this link: ")}{profile.review_reason.map(|r| format!("« {r} »"))}</p>
+            <p>{lang.t("Le laboratoire n'a pas pu confirmer ce rattachement : ", "The lab could not confirm this link: ")}{profile.review_reason.as_ref().map(|r| format!("« {r} »"))}</p>
             <p class="meta">{lang.t(
                 "Vous pouvez saisir le code de nouveau (pour un enfant ou un proche, avec son nom tel qu'il figure sur le compte rendu), ou contacter votre laboratoire.",
                 "You can enter the code again (for a child or a relative, with their name as printed on the report), or contact your lab.",
@@ -135,7 +129,7 @@ fn ProfileCard(profile: Profile, lang: Lang) -> impl IntoView {
     };
     view! {
         <li class="card profile">
-            <h3>{profile.patient_name}</h3>
+            <h3>{profile.patient_name()}</h3>
             <p class="meta">{relation_label(&profile.relation, lang)}" · "{lang.t("né(e) le ", "born on ")}{birth}</p>
             <p>{status}</p>
             {reports}
@@ -153,24 +147,36 @@ pub fn PatientProfiles(
 ) -> impl IntoView {
     let just_linked = crate::pages::query_param("rattache").is_some();
     Suspend::new(async move {
-        let profiles = match app_state() {
-            Ok(state) => records::profiles(&state, user_id).await.unwrap_or_else(|e| {
+        let mut profiles = Vec::new();
+        if let Ok(state) = app_state() {
+            let load = async {
+                let mut out = Vec::new();
+                for p in records::profiles(&state, user_id).await? {
+                    let reports = if p.status == "linked" {
+                        records::reports_of(&state.db, p.record_id).await?
+                    } else {
+                        Vec::new()
+                    };
+                    out.push((p, reports));
+                }
+                Ok::<_, sqlx::Error>(out)
+            };
+            profiles = load.await.unwrap_or_else(|e| {
                 tracing::error!(error = %e, "cannot read profiles");
                 Vec::new()
-            }),
-            Err(_) => Vec::new(),
-        };
+            });
+        }
         view! {
             <section class="panel">
                 <h2>{lang.t("Mes profils", "My profiles")}</h2>
-                {just_linked.then(|| view! { <Notice kind=NoticeKind::Success message=lang.t("Le dossier est rattaché à votre compte.", "The record is linked to your account.")/> })}
+                {just_linked.then(|| view! { <Notice outcome=Some(Outcome::notice(NoticeKind::Success, lang.t("Le dossier est rattaché à votre compte.", "The record is linked to your account.")))/> })}
                 {if profiles.is_empty() {
                     view! { <p>{lang.t(
                         "Aucun dossier rattaché pour l'instant. Saisissez le code d'activation imprimé sur votre compte rendu pour voir la disponibilité de vos résultats.",
                         "No record linked yet. Enter the activation code printed on your report to see when your results are available.",
                     )}</p> }.into_any()
                 } else {
-                    view! { <ul class="cards cards-2">{profiles.into_iter().map(|p| view! { <ProfileCard profile=p lang=lang/> }).collect_view()}</ul> }.into_any()
+                    view! { <ul class="cards cards-2">{profiles.into_iter().map(|(p, reports)| view! { <ProfileCard profile=p reports=reports lang=lang/> }).collect_view()}</ul> }.into_any()
                 }}
                 <p class="actions"><a class="button" href="/activation">{lang.t("Rattacher un dossier", "Link a record")}</a></p>
             </section>

@@ -37,28 +37,32 @@ pub async fn create_user(
         results: results.is_some(),
         invoices: invoices.is_some(),
     };
-    super::flows::create_user(&state, &crate::platform::request_context(), input).await
+    super::flows::create_user(&state, &crate::platform::request_context(), input).await.map_err(AppError::from)
 }
 
 /// Sends a fresh invitation.
 #[server(endpoint = "admin-renvoyer-invitation")]
 pub async fn resend_invitation(user_id: i64) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::resend_invitation(&state, &crate::platform::request_context(), user_id).await
+    super::flows::resend_invitation(&state, &crate::platform::request_context(), user_id).await.map_err(AppError::from)
 }
 
 /// Deactivates an account.
 #[server(endpoint = "admin-desactiver")]
 pub async fn deactivate_user(user_id: i64, reason: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::deactivate(&state, &crate::platform::request_context(), user_id, &reason).await
+    super::flows::deactivate(&state, &crate::platform::request_context(), user_id, &reason)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Reactivates an account.
 #[server(endpoint = "admin-reactiver")]
 pub async fn reactivate_user(user_id: i64, reason: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::reactivate(&state, &crate::platform::request_context(), user_id, &reason).await
+    super::flows::reactivate(&state, &crate::platform::request_context(), user_id, &reason)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Changes an account's names and job title.
@@ -79,25 +83,30 @@ pub async fn edit_identity(
         &job_title.unwrap_or_default(),
     )
     .await
+    .map_err(AppError::from)
 }
 
 /// Starts an address change (confirmed by the new address).
 #[server(endpoint = "admin-email")]
 pub async fn change_email(user_id: i64, new_email: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::change_email(&state, &crate::platform::request_context(), user_id, &new_email).await
+    super::flows::change_email(&state, &crate::platform::request_context(), user_id, &new_email)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Confirms a new address from its link.
 #[server(endpoint = "confirmer-email")]
 pub async fn confirm_email(token: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::confirm_email(&state, &crate::platform::request_context(), &token).await
+    super::flows::confirm_email(&state, &crate::platform::request_context(), &token).await.map_err(AppError::from)
 }
 
 /// Resets an account's second factor.
 #[server(endpoint = "admin-second-facteur")]
 pub async fn reset_second_factor(user_id: i64) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::reset_second_factor(&state, &crate::platform::request_context(), user_id).await
+    super::flows::reset_second_factor(&state, &crate::platform::request_context(), user_id)
+        .await
+        .map_err(AppError::from)
 }

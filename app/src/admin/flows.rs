@@ -2,21 +2,20 @@
 //! factor); creating support accounts, and acting on administrators, needs an
 //! administrator.
 
-use crate::accounts::service::{self, TokenPurpose, TokenState};
+use super::emails;
+use crate::accounts::store::{self, TokenPurpose, TokenState};
 use crate::domain::access_request::{Profile, Rights, SiteScope};
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::email::Email;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::invitations::flows::{NewInvitee, invite, send_invitation};
 use crate::platform::db::is_unique_violation;
+use crate::platform::guards::require_support;
 use crate::platform::mail::outbox;
-use crate::platform::mail::template::{Message, greeting};
 use crate::platform::session::CurrentUser;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
-use crate::support::flows::require_support;
 
 /// What the "create a user" form sends.
 #[derive(Debug, Default)]
@@ -46,24 +45,19 @@ pub struct NewUserInput {
 /// The account an agent acts on, if they may: never their own (a person manages their own
 /// account from `/mon-compte`), and support agents and administrators only by an
 /// administrator. Anything else is `Forbidden`, unknown ids included.
-async fn target(state: &AppState, agent: &CurrentUser, user_id: i64) -> AppResult<service::UserRow> {
+async fn target(state: &AppState, agent: &CurrentUser, user_id: i64) -> FlowResult<store::UserRow> {
     if agent.id == user_id {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let user = service::find_by_id(&state.db, user_id).await.map_err(internal("user"))?.ok_or(AppError::Forbidden)?;
-    let is_admin: i64 = sqlx::query_scalar("SELECT is_admin FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("admin"))?;
-    if (is_admin != 0 || user.kind == UserKind::Support) && !agent.is_admin {
-        return Err(AppError::Forbidden);
+    let user = store::find_by_id(&state.db, user_id).await?.ok_or(AppError::Forbidden)?;
+    if (user.is_admin.0 || user.kind == UserKind::Support) && !agent.is_admin {
+        return Err(AppError::Forbidden.into());
     }
     Ok(user)
 }
 
 /// Creates an account and sends its invitation.
-pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserInput) -> AppResult<Outcome> {
+pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let mut errors = FieldErrors::default();
@@ -99,7 +93,7 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
     let mut profile = Profile::Collaborator;
     if kind == UserKind::Professional {
         structure = match input.structure.trim().parse::<i64>().ok() {
-            Some(id) => crate::structures::service::find(&state.db, id).await.map_err(internal("structure"))?,
+            Some(id) => crate::structures::store::find(&state.db, id).await?,
             None => None,
         };
         if structure.is_none() {
@@ -129,7 +123,7 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
         return Ok(Outcome::invalid(errors.0, lang));
     }
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let mut tx = state.db.begin().await?;
     let who = NewInvitee {
         email: &email,
         first_name: &first,
@@ -153,35 +147,30 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
                 lang,
             ));
         }
-        Err(e) => return Err(internal("invite")(e)),
+        Err(e) => return Err(crate::error::FlowError::from(e)),
     };
     let title = input.job_title.trim();
     if !title.is_empty() {
-        sqlx::query("UPDATE users SET job_title = $1 WHERE id = $2")
-            .bind(title)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("title"))?;
+        store::set_job_title(&mut tx, user_id, Some(title)).await?;
     }
     if let Some(s) = structure {
-        let access = crate::professional::service::ProAccess {
+        let access = crate::professional::store::ProAccess {
             user_id,
             structure_id: s.id,
             profile,
             rights: Rights { results: input.results, invoices: input.invoices },
             scope: SiteScope::All,
         };
-        crate::professional::service::set_access(&mut tx, &access, now).await.map_err(internal("access"))?;
+        crate::professional::store::set_access(&mut tx, &access, now).await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     state.wake_mailer();
     leptos_axum::redirect(&format!("/admin/utilisateurs/{user_id}?cree=1"));
     Ok(Outcome::ok())
 }
 
 /// Sends a fresh invitation (the old link dies) and restarts the reminder cycle.
-pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: i64) -> AppResult<Outcome> {
+pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let user = target(state, &agent, user_id).await?;
@@ -192,25 +181,17 @@ pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: 
         ));
     }
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    sqlx::query("UPDATE users SET status = 'invitation_sent', invited_at = $1, invitation_reminders = 0, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("resend"))?;
-    send_invitation(state, &mut tx, user_id, &user.email, &user.first_name, Lang::from_code(&user.lang), 0)
-        .await
-        .map_err(internal("invitation"))?;
+    let mut tx = state.db.begin().await?;
+    store::restart_invitation(&mut tx, user_id, now).await?;
+    send_invitation(state, &mut tx, user_id, &user.email, &user.first_name, Lang::from_code(&user.lang), 0).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(agent.id), "invitation.resent", "user", Some(user_id))
             .with(serde_json::json!({ "from": user.status.as_str(), "to": "invitation_sent" })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -222,7 +203,7 @@ pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: 
 }
 
 /// Deactivates an account: signed out everywhere at once, sign-in refused.
-pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> AppResult<Outcome> {
+pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let user = target(state, &agent, user_id).await?;
@@ -242,25 +223,18 @@ pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, re
         ));
     }
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let r = sqlx::query("UPDATE users SET status_before_deactivation = status, status = 'deactivated', updated_at = $1 WHERE id = $2 AND status <> 'deactivated'")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("deactivate"))?;
-    if r.rows_affected() == 1 {
-        let ended = session::revoke_all(&mut tx, user_id, None).await.map_err(internal("sessions"))?;
+    let mut tx = state.db.begin().await?;
+    if store::deactivate(&mut tx, user_id, now).await? {
+        let ended = session::revoke_all(&mut tx, user_id, None).await?;
         audit::record(
             &mut tx,
             now,
             AuditEntry::new(Some(agent.id), "account.deactivated", "user", Some(user_id))
                 .with(serde_json::json!({ "from": user.status.as_str(), "to": "deactivated", "reason": reason.as_str(), "sessions_ended": ended })),
         )
-        .await
-        .map_err(internal("audit"))?;
+        .await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     Ok(Outcome::notice(
         NoticeKind::Success,
         lang.t(
@@ -271,7 +245,7 @@ pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, re
 }
 
 /// Reactivates an account in the status it had before.
-pub async fn reactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> AppResult<Outcome> {
+pub async fn reactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let user = target(state, &agent, user_id).await?;
@@ -285,17 +259,8 @@ pub async fn reactivate(state: &AppState, ctx: &RequestContext, user_id: i64, re
         ));
     };
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let restored: Option<String> = sqlx::query_scalar(
-        "UPDATE users SET status = COALESCE(status_before_deactivation, 'active'), status_before_deactivation = NULL, updated_at = $1 \
-         WHERE id = $2 AND status = 'deactivated' RETURNING status",
-    )
-    .bind(now)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal("reactivate"))?;
-    let Some(restored) = restored else {
+    let mut tx = state.db.begin().await?;
+    let Some(restored) = store::reactivate(&mut tx, user_id, now).await? else {
         return Ok(Outcome::notice(
             NoticeKind::Warn,
             lang.t("Ce compte n'est pas désactivé.", "This account is not deactivated."),
@@ -304,13 +269,12 @@ pub async fn reactivate(state: &AppState, ctx: &RequestContext, user_id: i64, re
     audit::record(
         &mut tx,
         now,
-        AuditEntry::new(Some(agent.id), "account.reactivated", "user", Some(user_id))
-            .with(serde_json::json!({ "from": "deactivated", "to": restored, "reason": reason.as_str() })),
+        AuditEntry::new(Some(agent.id), "account.reactivated", "user", Some(user_id)).with(
+            serde_json::json!({ "from": user.status.as_str(), "to": restored.as_str(), "reason": reason.as_str() }),
+        ),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
-    let _ = user;
+    .await?;
+    tx.commit().await?;
     Ok(Outcome::notice(
         NoticeKind::Success,
         lang.t("Le compte est réactivé dans l'état où il était.", "The account is reactivated in the state it was in."),
@@ -325,7 +289,7 @@ pub async fn edit_identity(
     last: &str,
     first: &str,
     title: &str,
-) -> AppResult<Outcome> {
+) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let user = target(state, &agent, user_id).await?;
@@ -350,23 +314,11 @@ pub async fn edit_identity(
             lang,
         ));
     }
-    let before_title: Option<String> = sqlx::query_scalar("SELECT job_title FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("title"))?;
+    let before_title = store::job_title(&state.db, user_id).await?;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    sqlx::query("UPDATE users SET last_name = $1, first_name = $2, job_title = $3, updated_at = $4 WHERE id = $5")
-        .bind(&last)
-        .bind(&first)
-        .bind(if title.is_empty() { None } else { Some(title) })
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("identity"))?;
-    service::set_name_keys(&mut tx, user_id, &last, &first).await.map_err(internal("keys"))?;
+    let mut tx = state.db.begin().await?;
+    let new_title = if title.is_empty() { None } else { Some(title) };
+    store::set_identity(&mut tx, user_id, &last, &first, new_title, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -375,14 +327,18 @@ pub async fn edit_identity(
             "after": { "last_name": last, "first_name": first, "job_title": title },
         })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     Ok(Outcome::notice(NoticeKind::Success, lang.t("L'identité est mise à jour.", "The identity is updated.")))
 }
 
 /// Starts an address change: the new address must be confirmed from a link sent to it.
-pub async fn change_email(state: &AppState, ctx: &RequestContext, user_id: i64, new_email: &str) -> AppResult<Outcome> {
+pub async fn change_email(
+    state: &AppState,
+    ctx: &RequestContext,
+    user_id: i64,
+    new_email: &str,
+) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let user = target(state, &agent, user_id).await?;
@@ -390,7 +346,7 @@ pub async fn change_email(state: &AppState, ctx: &RequestContext, user_id: i64, 
         Ok(e) => e,
         Err(e) => return Ok(Outcome::invalid(vec![("new_email".into(), e.message(lang).into())], lang)),
     };
-    if service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("user"))?.is_some() {
+    if store::find_by_email_key(&state.db, &email.key()).await?.is_some() {
         return Ok(Outcome::invalid(
             vec![(
                 "new_email".into(),
@@ -401,65 +357,23 @@ pub async fn change_email(state: &AppState, ctx: &RequestContext, user_id: i64, 
         ));
     }
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    sqlx::query("UPDATE users SET pending_email = $1 WHERE id = $2")
-        .bind(email.as_str())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("pending"))?;
-    let token =
-        service::issue_token(&mut tx, user_id, TokenPurpose::ChangeEmail, now).await.map_err(internal("token"))?;
+    let mut tx = state.db.begin().await?;
+    store::set_pending_email(&mut tx, user_id, email.as_str()).await?;
+    let token = store::issue_token(&mut tx, user_id, TokenPurpose::ChangeEmail, now).await?;
     let ulang = Lang::from_code(&user.lang);
     let link = state.settings.url(&format!("/confirmer-email?jeton={token}"));
-    let mail = Message {
-        subject: ulang.t("Confirmez votre nouvelle adresse e-mail", "Confirm your new e-mail address").into(),
-        greeting: greeting(ulang, &user.first_name),
-        paragraphs: vec![ulang
-            .t(
-                "Le support a enregistré cette adresse comme nouvelle adresse de votre compte Sésame. Confirmez-la pour qu'elle remplace l'ancienne.",
-                "Support recorded this address as your Sésame account's new address. Confirm it so that it replaces the old one.",
-            )
-            .into()],
-        button: Some((ulang.t("Confirmer cette adresse", "Confirm this address").into(), link)),
-        ..Default::default()
-    }
-    .render(ulang, email.as_str(), "change_email");
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
+    let mail = emails::confirm_new_address(ulang, email.as_str(), &user.first_name, &link);
+    outbox::enqueue(&mut tx, &mail, now).await?;
     // The current address is told at once: a change nobody asked for is noticed.
-    let notice = Message {
-        subject: ulang.t("Changement d'adresse e-mail demandé sur votre compte", "E-mail address change asked on your account").into(),
-        greeting: greeting(ulang, &user.first_name),
-        paragraphs: vec![
-            match ulang {
-                Lang::Fr => format!(
-                    "Le support a enregistré une nouvelle adresse e-mail pour votre compte Sésame : {}. Elle remplacera celle-ci dès qu'elle sera confirmée, et vos sessions seront alors fermées.",
-                    masked(email.as_str())
-                ),
-                Lang::En => format!(
-                    "Support recorded a new e-mail address for your Sésame account: {}. It will replace this one once confirmed, and your sessions will then be signed out.",
-                    masked(email.as_str())
-                ),
-            },
-            ulang
-                .t(
-                    "Si vous n'avez rien demandé, contactez le support sans attendre : ce changement est visible dans « Mon compte ».",
-                    "If you did not ask for this, contact support at once: this change shows in “My account”.",
-                )
-                .into(),
-        ],
-        ..Default::default()
-    }
-    .render(ulang, &user.email, "email_change_notice");
-    outbox::enqueue(&mut tx, &notice, now).await.map_err(internal("outbox"))?;
+    let notice = emails::address_change_requested(ulang, &user.email, &user.first_name, &masked(email.as_str()));
+    outbox::enqueue(&mut tx, &notice, now).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(agent.id), "account.email_change_requested", "user", Some(user_id)),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -471,34 +385,20 @@ pub async fn change_email(state: &AppState, ctx: &RequestContext, user_id: i64, 
 }
 
 /// Applies an address change from its link (a POST from the link's page).
-pub async fn confirm_email(state: &AppState, ctx: &RequestContext, token: &str) -> AppResult<Outcome> {
+pub async fn confirm_email(state: &AppState, ctx: &RequestContext, token: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let user_id = match service::consume_token(&mut tx, token.trim(), TokenPurpose::ChangeEmail, now)
-        .await
-        .map_err(internal("token"))?
-    {
+    let mut tx = state.db.begin().await?;
+    let user_id = match store::consume_token(&mut tx, token.trim(), TokenPurpose::ChangeEmail, now).await? {
         TokenState::Valid(id) => id,
         other => return Ok(crate::accounts::flows::link_problem(other, TokenPurpose::ChangeEmail, lang)),
     };
-    let (pending, old_email, first_name, user_lang): (Option<String>, String, String, String) =
-        sqlx::query_as("SELECT pending_email, email, first_name, lang FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal("pending"))?;
+    let store::PendingEmail { pending_email: pending, email: old_email, first_name, lang: user_lang } =
+        store::pending_email(&mut tx, user_id).await?;
     let Some(pending) = pending else {
         return Ok(crate::accounts::flows::link_problem(TokenState::Used, TokenPurpose::ChangeEmail, lang));
     };
-    let r = sqlx::query("UPDATE users SET email = $1, email_key = $2, pending_email = NULL, email_verified_at = $3, updated_at = $3 WHERE id = $4")
-        .bind(&pending)
-        .bind(pending.to_lowercase())
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await;
-    match r {
+    match store::apply_email_change(&mut tx, user_id, &pending, now).await {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
             return Ok(Outcome::notice(
@@ -509,46 +409,22 @@ pub async fn confirm_email(state: &AppState, ctx: &RequestContext, token: &str) 
                 ),
             ));
         }
-        Err(e) => return Err(internal("change email")(e)),
+        Err(e) => return Err(crate::error::FlowError::from(e)),
     }
     // Every session ends (whoever holds one must sign in with the new address), and the
     // old address is told.
-    let ended = session::revoke_all(&mut tx, user_id, None).await.map_err(internal("sessions"))?;
+    let ended = session::revoke_all(&mut tx, user_id, None).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user_id), "account.email_changed", "user", Some(user_id))
             .with(serde_json::json!({ "sessions_ended": ended })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     let ulang = Lang::from_code(&user_lang);
-    let notice = Message {
-        subject: ulang.t("L'adresse e-mail de votre compte a changé", "Your account's e-mail address changed").into(),
-        greeting: greeting(ulang, &first_name),
-        paragraphs: vec![
-            match ulang {
-                Lang::Fr => format!(
-                    "Votre compte Sésame utilise désormais l'adresse {} ; celle-ci ne sert plus pour vous connecter. Toutes vos sessions ont été fermées.",
-                    masked(&pending)
-                ),
-                Lang::En => format!(
-                    "Your Sésame account now uses the address {}; this one no longer signs in. All your sessions were signed out.",
-                    masked(&pending)
-                ),
-            },
-            ulang
-                .t(
-                    "Si vous n'avez rien demandé, contactez le support sans attendre.",
-                    "If you did not ask for this, contact support at once.",
-                )
-                .into(),
-        ],
-        ..Default::default()
-    }
-    .render(ulang, &old_email, "email_changed_notice");
-    outbox::enqueue(&mut tx, &notice, now).await.map_err(internal("outbox"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    let notice = emails::address_changed(ulang, &old_email, &first_name, &masked(&pending));
+    outbox::enqueue(&mut tx, &notice, now).await?;
+    tx.commit().await?;
     state.wake_mailer();
     crate::accounts::flows::set_cookie(&session::clear_cookie_header(state.settings.secure_cookies))?;
     leptos_axum::redirect("/connexion?email=1");
@@ -564,7 +440,7 @@ pub fn masked(email: &str) -> String {
 }
 
 /// Resets a user's second factor.
-pub async fn reset_second_factor(state: &AppState, ctx: &RequestContext, user_id: i64) -> AppResult<Outcome> {
+pub async fn reset_second_factor(state: &AppState, ctx: &RequestContext, user_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     target(state, &agent, user_id).await?;

@@ -5,8 +5,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod flows;
+pub mod emails;
 #[cfg(feature = "ssr")]
-pub mod list;
+pub mod flows;
 #[cfg(feature = "ssr")]
 pub mod pages;

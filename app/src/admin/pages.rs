@@ -5,7 +5,7 @@ use super::api::{
     ChangeEmail, ConfirmEmail, CreateUser, DeactivateUser, EditIdentity, ReactivateUser, ResendInvitation,
     ResetSecondFactor,
 };
-use super::list::{self, Filter, PAGE_SIZE, Role};
+use crate::accounts::store::{self as list, Filter, PAGE_SIZE, Role};
 use crate::approval::pages::day;
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::error::AppError;
@@ -13,15 +13,15 @@ use crate::form::{NoticeKind, Outcome, Submitted, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::pages::{query_param, url_encode};
+use crate::platform::guards::require_support;
 use crate::platform::{AppState, app_state, request_context};
-use crate::support::flows::require_support;
 use crate::ui::fields::Required;
-use crate::ui::plain::{Input, Notice, OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{Input, PlainForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
-use sqlx::Row;
 
 async fn guard(lang: Lang) -> Result<(AppState, crate::platform::session::CurrentUser), AnyView> {
     let ctx = request_context();
@@ -68,7 +68,7 @@ pub fn UsersPage() -> impl IntoView {
             Err(v) => return v,
         };
         let structures: Vec<(i64, String)> = structure_choices(&state).await;
-        let result = match list::page(&state.db, &filter).await {
+        let result = match list::list_page(&state.db, &filter).await {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "user list");
@@ -149,11 +149,11 @@ pub fn UsersPage() -> impl IntoView {
                         <tbody>
                             {result.rows.into_iter().map(|r| view! {
                                 <tr>
-                                    <td><a href=format!("/admin/utilisateurs/{}", r.id)>{r.name.clone()}</a>" "{r.is_admin.then(|| admin_badge(lang))}</td>
+                                    <td><a href=format!("/admin/utilisateurs/{}", r.id)>{r.name()}</a>" "{r.is_admin.0.then(|| admin_badge(lang))}</td>
                                     <td data-label=lang.t("Adresse e-mail", "E-mail address")>{r.email.clone()}</td>
                                     <td data-label=lang.t("Type", "Kind")>{r.kind.label(lang)}</td>
-                                    {r.structure.clone().map(|s| view! { <td data-label=lang.t("Structure", "Structure")>{s}</td> })}
-                                    {r.structure.is_none().then(|| view! { <td class="empty-cell"></td> })}
+                                    {r.structure_name.clone().map(|s| view! { <td data-label=lang.t("Structure", "Structure")>{s}</td> })}
+                                    {r.structure_name.is_none().then(|| view! { <td class="empty-cell"></td> })}
                                     <td data-label=lang.t("Statut", "Status")>{status_tag(r.status, lang)}</td>
                                 </tr>
                             }).collect_view()}
@@ -194,39 +194,26 @@ pub fn UserPage() -> impl IntoView {
             Ok(v) => v,
             Err(v) => return v,
         };
-        let row = sqlx::query(
-            "SELECT id, email, kind, status, first_name, last_name, job_title, is_admin, totp_enabled_at, pending_email, created_at, invited_at, invitation_reminders \
-             FROM users WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(state.db.pool())
-        .await
-        .ok()
-        .flatten();
-        let Some(row) = row else { return view! { <crate::pages::errors::NotFound lang=lang/> }.into_any() };
-        let get_s = |c: &str| row.try_get::<String, _>(c).unwrap_or_default();
-        let get_o = |c: &str| row.try_get::<Option<String>, _>(c).ok().flatten();
-        let status = AccountStatus::parse(&get_s("status")).unwrap_or(AccountStatus::Active);
-        let kind = UserKind::parse(&get_s("kind")).unwrap_or(UserKind::Patient);
-        let is_admin = row.try_get::<i64, _>("is_admin").unwrap_or_default() != 0;
-        let totp: Option<i64> = row.try_get("totp_enabled_at").ok().flatten();
-        let invited_at: Option<i64> = row.try_get("invited_at").ok().flatten();
-        let reminders: i64 = row.try_get("invitation_reminders").unwrap_or_default();
-        let (first, last, title) = (get_s("first_name"), get_s("last_name"), get_o("job_title").unwrap_or_default());
-        let email = get_s("email");
-        let pending_email = get_o("pending_email");
+        let Some(row) = list::admin_view(&state.db, id).await.ok().flatten() else {
+            return view! { <crate::pages::errors::NotFound lang=lang/> }.into_any();
+        };
+        let (status, kind, is_admin, totp) = (row.status, row.kind, row.is_admin.0, row.totp_enabled_at);
+        let (invited_at, reminders, created_at) = (row.invited_at, row.invitation_reminders, row.created_at);
+        let (first, last, title) = (row.first_name, row.last_name, row.job_title.unwrap_or_default());
+        let email = row.email;
+        let pending_email = row.pending_email;
         let sessions = crate::platform::session::count_for_user(&state.db, id, state.now()).await.unwrap_or(0);
         let history = crate::platform::audit::history(&state.db, "user", id).await.unwrap_or_default();
-        let access = crate::professional::service::access_of(&state.db, id).await.ok().flatten();
+        let access = crate::professional::store::access_of(&state.db, id).await.ok().flatten();
         let access_view = match access {
             Some(a) => {
-                let structure = crate::structures::service::find(&state.db, a.structure_id)
+                let structure = crate::structures::store::find(&state.db, a.structure_id)
                     .await
                     .ok()
                     .flatten()
                     .map(|s| s.name)
                     .unwrap_or_default();
-                let sites = crate::professional::service::visible_sites(&state.db, &a).await.unwrap_or_default();
+                let sites = crate::professional::store::visible_sites(&state.db, &a).await.unwrap_or_default();
                 let scope = if a.scope.is_all() {
                     lang.t("tous les sites", "all sites").to_string()
                 } else {
@@ -251,11 +238,11 @@ pub fn UserPage() -> impl IntoView {
         view! {
             <Title text=format!("{first} {last}")/>
             <h1>{format!("{first} {last}")}" "{is_admin.then(|| admin_badge(lang))}</h1>
-            {created.then(|| view! { <Notice kind=NoticeKind::Success message=lang.t("Le compte est créé et l'invitation envoyée.", "The account is created and the invitation sent.")/> })}
-            <OutcomeNotice outcome=outcome.clone()/>
+            {created.then(|| view! { <Notice outcome=Some(Outcome::notice(NoticeKind::Success, lang.t("Le compte est créé et l'invitation envoyée.", "The account is created and the invitation sent.")))/> })}
+            <Notice outcome=outcome.clone()/>
             <section class="panel">
                 <h2>{lang.t("Statut", "Status")}</h2>
-                <p>{status_tag(status, lang)}" · "{kind.label(lang)}" · "{lang.t("créé le ", "created on ")}{day(row.try_get::<i64, _>("created_at").unwrap_or_default(), lang)}</p>
+                <p>{status_tag(status, lang)}" · "{kind.label(lang)}" · "{lang.t("créé le ", "created on ")}{day(created_at, lang)}</p>
                 {invited_at.filter(|_| matches!(status, AccountStatus::InvitationSent | AccountStatus::InvitationExpired)).map(|at| view! {
                     <p class="meta">{lang.t("Invitation du ", "Invitation of ")}{day(at, lang)}" · "{match lang { Lang::Fr => format!("{reminders} relance(s) sur 3"), Lang::En => format!("{reminders} of 3 reminders") }}</p>
                 })}
@@ -354,13 +341,7 @@ pub fn UserPage() -> impl IntoView {
 /// Every structure as (id, "code — name"), for the structure choices of the list filter and
 /// the new-user form.
 async fn structure_choices(state: &crate::platform::AppState) -> Vec<(i64, String)> {
-    sqlx::query("SELECT id, correspondent_code || ' — ' || name AS label FROM structures ORDER BY name")
-        .fetch_all(state.db.pool())
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("label").ok()?)))
-        .collect()
+    crate::structures::store::choices(&state.db).await.unwrap_or_default()
 }
 
 /// `/admin/utilisateurs/nouveau`
@@ -390,7 +371,7 @@ pub fn NewUserPage() -> impl IntoView {
                     "La personne reçoit une invitation par e-mail (valable 14 jours, 3 relances automatiques) pour choisir son mot de passe ; à sa première connexion, elle accepte les conditions d'utilisation.",
                     "The person receives an e-mail invitation (valid 14 days, 3 automatic reminders) to choose their password; at their first sign-in they accept the terms of use.",
                 )}</p>
-                <OutcomeNotice outcome=outcome.clone()/>
+                <Notice outcome=outcome.clone()/>
                 <PlainForm fn_path={<CreateUser as ServerFn>::PATH} page="/admin/utilisateurs/nouveau">
                     <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email" value=sub.value("email") error=err("email")/>
                     <Input id="last_name" name="last_name" label=lang.t("Nom", "Last name") value=sub.value("last_name") error=err("last_name")/>
@@ -441,7 +422,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         <Title text=lang.t("Confirmer ma nouvelle adresse", "Confirm my new address")/>
         <section class="panel narrow">
             <h1>{lang.t("Confirmer ma nouvelle adresse e-mail", "Confirm my new e-mail address")}</h1>
-            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <Notice outcome=outcome_of(&sub, lang)/>
             <PlainForm fn_path={<ConfirmEmail as ServerFn>::PATH} page=format!("/confirmer-email?jeton={token}")>
                 <input type="hidden" name="token" value=token.clone()/>
                 <button type="submit">{lang.t("Confirmer cette adresse", "Confirm this address")}</button>

@@ -22,7 +22,9 @@ pub async fn approve_request(
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
     let rights = Rights { results: results.is_some(), invoices: invoices.is_some() };
-    super::flows::approve(&state, &ctx, id, rights, sites_mode.as_deref().unwrap_or("all"), &sites).await
+    super::flows::approve(&state, &ctx, id, rights, sites_mode.as_deref().unwrap_or("all"), &sites)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Approves the ticked requests as they were asked.
@@ -30,7 +32,7 @@ pub async fn approve_request(
 pub async fn approve_requests(#[server(default)] ids: Vec<String>) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::approve_many(&state, &ctx, &ids).await
+    super::flows::approve_many(&state, &ctx, &ids).await.map_err(AppError::from)
 }
 
 /// Refuses a request with a reason.
@@ -38,7 +40,7 @@ pub async fn approve_requests(#[server(default)] ids: Vec<String>) -> Result<Out
 pub async fn refuse_request(id: i64, reason: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::refuse(&state, &ctx, id, &reason).await
+    super::flows::refuse(&state, &ctx, id, &reason).await.map_err(AppError::from)
 }
 
 /// Changes or withdraws an active collaborator's rights.
@@ -56,4 +58,5 @@ pub async fn update_collaborator(
     let rights = Rights { results: results.is_some(), invoices: invoices.is_some() };
     super::flows::update_collaborator(&state, &ctx, user_id, rights, sites_mode.as_deref().unwrap_or("all"), &sites)
         .await
+        .map_err(AppError::from)
 }

@@ -3,36 +3,25 @@
 //! answer as an id that does not exist.
 
 use super::emails;
-use super::requests::{self, RequestRow, rights_json, scope_json};
-use crate::domain::access_request::{Reason, RequestState, Rights, SiteScope, State, Stored};
-use crate::domain::account::{AccountStatus, UserKind};
-use crate::error::{AppError, AppResult};
+use crate::access_request::store::{self as requests, RequestRow, rights_json, scope_json};
+use crate::domain::access_request::{Reason, Refused, Rights, SiteScope, State, Stored, Transition};
+use crate::domain::account::AccountStatus;
+use crate::error::{AppError, FlowResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
+use crate::platform::db::Db;
 use crate::platform::mail::outbox;
 use crate::platform::session::CurrentUser;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
-use crate::professional::service as pro;
+use crate::professional::store as pro;
 
-/// The signed-in approver and the structures they approve for.
-pub async fn approver(state: &AppState, ctx: &RequestContext) -> AppResult<(CurrentUser, Vec<i64>)> {
-    let user = ctx.require_user()?;
-    if user.kind != UserKind::Professional || user.status != AccountStatus::Active {
-        return Err(AppError::Forbidden);
-    }
-    let structures = pro::approver_structures(&state.db, user.id).await.map_err(internal("approver structures"))?;
-    if structures.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    Ok((user, structures))
-}
+use crate::platform::guards::require_approver as approver;
 
 /// A request the approver may act on, or `Forbidden` (also for unknown ids).
-async fn request_for(state: &AppState, structures: &[i64], id: i64) -> AppResult<RequestRow> {
-    match requests::find(&state.db, id).await.map_err(internal("find request"))? {
+async fn request_for(state: &AppState, structures: &[i64], id: i64) -> FlowResult<RequestRow> {
+    match requests::find(&state.db, id).await? {
         Some(r) if structures.contains(&r.structure_id) => Ok(r),
-        _ => Err(AppError::Forbidden),
+        _ => Err(AppError::Forbidden.into()),
     }
 }
 
@@ -58,13 +47,11 @@ pub async fn approve(
     rights: Rights,
     sites_mode: &str,
     sites: &[String],
-) -> AppResult<Outcome> {
+) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let (user, structures) = approver(state, ctx).await?;
     let request = request_for(state, &structures, id).await?;
-    let Some(scope) =
-        requests::parse_scope(&state.db, request.structure_id, sites_mode, sites).await.map_err(internal("scope"))?
-    else {
+    let Some(scope) = parse_scope(&state.db, request.structure_id, sites_mode, sites).await? else {
         return Ok(Outcome::invalid(
             vec![(
                 format!("sites-{id}"),
@@ -87,41 +74,31 @@ async fn approve_one(
     rights: Rights,
     scope: SiteScope,
     lang: Lang,
-) -> AppResult<Outcome> {
+) -> FlowResult<Outcome> {
     let Stored::AwaitingApprover(waiting) = Stored::from_state(request.state) else {
         return Ok(already_handled(lang, &request.name()));
     };
     let next = waiting.approve();
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    if !requests::transition(&mut tx, request.id, RequestState::PendingApprover, next_state(&next), now)
-        .await
-        .map_err(internal("transition"))?
-    {
+    let mut tx = state.db.begin().await?;
+    if !requests::apply(&mut tx, request.id, &next, now).await? {
         return Ok(already_handled(lang, &request.name()));
     }
-    requests::set_rights(&mut tx, request.id, rights, &scope).await.map_err(internal("set rights"))?;
-    sqlx::query("UPDATE access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3")
-        .bind(user.id)
-        .bind(now)
-        .bind(request.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("approved by"))?;
+    requests::set_rights(&mut tx, request.id, rights, &scope).await?;
+    requests::set_approved_by(&mut tx, request.id, user.id, now).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), "request.approved", "access_request", Some(request.id)).with(
             serde_json::json!({
-                "from": RequestState::PendingApprover.as_str(),
-                "to": next_state(&next).as_str(),
+                "from": next.from_state().as_str(),
+                "to": next.to_state().as_str(),
                 "rights": { "before": rights_json(request.rights), "after": rights_json(rights) },
                 "sites": { "before": scope_json(&request.scope), "after": scope_json(&scope) },
             }),
         ),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     let rlang = Lang::from_code(&request.lang);
     let sites = crate::access_request::flows::describe_scope(state, request.structure_id, &scope, rlang).await?;
     let mail = emails::approved(
@@ -132,8 +109,8 @@ async fn approve_one(
         &rights.describe(rlang),
         &sites,
     );
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    outbox::enqueue(&mut tx, &mail, now).await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -144,15 +121,11 @@ async fn approve_one(
     ))
 }
 
-fn next_state<S: State>(_: &S) -> RequestState {
-    S::STATE
-}
-
 /// Most requests approved in one go.
 pub const MAX_AT_ONCE: usize = 100;
 
 /// Approves several requests as they were asked.
-pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]) -> AppResult<Outcome> {
+pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let (user, structures) = approver(state, ctx).await?;
     if ids.len() > MAX_AT_ONCE {
@@ -199,7 +172,7 @@ pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]
 }
 
 /// Refuses a request with a reason.
-pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> AppResult<Outcome> {
+pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let (user, structures) = approver(state, ctx).await?;
     let request = request_for(state, &structures, id).await?;
@@ -220,8 +193,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
         return Ok(already_handled(lang, &request.name()));
     };
     let refused = waiting.refuse(reason);
-    refuse_request(state, &user, &request, RequestState::PendingApprover, refused, "request.refused_by_approver")
-        .await?;
+    refuse_request(state, &user, &request, refused, "request.refused_by_approver").await?;
     Ok(Outcome::notice(
         NoticeKind::Success,
         match lang {
@@ -235,41 +207,32 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
 
 /// Stores a refusal (approver or support) and tells the requester. False if another
 /// decision came first.
-pub async fn refuse_request(
+pub async fn refuse_request<F: State>(
     state: &AppState,
     user: &CurrentUser,
     request: &RequestRow,
-    from: RequestState,
-    refused: crate::domain::access_request::Refused,
+    refused: Transition<F, Refused>,
     action: &'static str,
-) -> AppResult<bool> {
+) -> FlowResult<bool> {
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    if !requests::transition(&mut tx, request.id, from, next_state(&refused), now)
-        .await
-        .map_err(internal("transition"))?
-    {
+    let mut tx = state.db.begin().await?;
+    if !requests::apply(&mut tx, request.id, &refused, now).await? {
         return Ok(false);
     }
-    sqlx::query("UPDATE access_requests SET refusal_reason = $1, decided_by = $2 WHERE id = $3")
-        .bind(refused.0.as_str())
-        .bind(user.id)
-        .bind(request.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("refusal"))?;
+    let from = refused.from_state();
+    let refused = refused.into_next();
+    requests::set_refusal(&mut tx, request.id, refused.0.as_str(), user.id).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), action, "access_request", Some(request.id))
             .with(serde_json::json!({ "from": from.as_str(), "to": "refused", "reason": refused.0.as_str() })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     let rlang = Lang::from_code(&request.lang);
     let mail = emails::refused(rlang, &request.email, &request.first_name, &user.display_name(), refused.0.as_str());
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    outbox::enqueue(&mut tx, &mail, now).await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(true)
 }
@@ -282,25 +245,23 @@ pub async fn update_collaborator(
     rights: Rights,
     sites_mode: &str,
     sites: &[String],
-) -> AppResult<Outcome> {
+) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let (approver_user, structures) = approver(state, ctx).await?;
     // Never on oneself (a delegated approver is a collaborator too), and only on an active
     // collaborator of a structure one approves for.
     if user_id == approver_user.id {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let Some(access) = pro::access_of(&state.db, user_id).await.map_err(internal("access"))? else {
-        return Err(AppError::Forbidden);
+    let Some(access) = pro::access_of(&state.db, user_id).await? else {
+        return Err(AppError::Forbidden.into());
     };
     if !structures.contains(&access.structure_id)
         || access.profile != crate::domain::access_request::Profile::Collaborator
     {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let Some(scope) =
-        requests::parse_scope(&state.db, access.structure_id, sites_mode, sites).await.map_err(internal("scope"))?
-    else {
+    let Some(scope) = parse_scope(&state.db, access.structure_id, sites_mode, sites).await? else {
         return Ok(Outcome::invalid(
             vec![(
                 format!("sites-u{user_id}"),
@@ -313,15 +274,14 @@ pub async fn update_collaborator(
             lang,
         ));
     };
-    let collaborator = crate::accounts::service::find_by_id(&state.db, user_id)
-        .await
-        .map_err(internal("user"))?
+    let collaborator = crate::accounts::store::find_by_id(&state.db, user_id)
+        .await?
         .filter(|u| u.status == AccountStatus::Active)
         .ok_or(AppError::Forbidden)?;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let mut tx = state.db.begin().await?;
     let updated = pro::ProAccess { rights, scope: scope.clone(), ..access.clone() };
-    pro::set_access(&mut tx, &updated, now).await.map_err(internal("set access"))?;
+    pro::set_access(&mut tx, &updated, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -336,8 +296,7 @@ pub async fn update_collaborator(
             "sites": { "before": scope_json(&access.scope), "after": scope_json(&scope) },
         })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     let clang = Lang::from_code(&collaborator.lang);
     let sites = crate::access_request::flows::describe_scope(state, access.structure_id, &scope, clang).await?;
     let mail = emails::rights_changed(
@@ -348,8 +307,8 @@ pub async fn update_collaborator(
         &rights.describe(clang),
         &sites,
     );
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    outbox::enqueue(&mut tx, &mail, now).await?;
+    tx.commit().await?;
     state.wake_mailer();
     let name = format!("{} {}", collaborator.first_name, collaborator.last_name);
     Ok(Outcome::notice(
@@ -365,4 +324,22 @@ pub async fn update_collaborator(
             }
         },
     ))
+}
+
+/// Parses the rights and sites of a decision form, checking sites against the structure.
+pub(crate) async fn parse_scope(
+    db: &Db,
+    structure_id: i64,
+    sites_mode: &str,
+    sites: &[String],
+) -> Result<Option<SiteScope>, sqlx::Error> {
+    if sites.len() > 100 {
+        return Ok(None);
+    }
+    let valid = crate::structures::store::sites(db, structure_id).await?;
+    let chosen: Vec<i64> = sites.iter().filter_map(|v| v.trim().parse().ok()).collect();
+    if chosen.iter().any(|id| !valid.iter().any(|s| s.id == *id)) {
+        return Ok(None);
+    }
+    Ok(SiteScope::new(sites_mode != "some", chosen))
 }

@@ -8,5 +8,3 @@ pub mod emails;
 pub mod flows;
 #[cfg(feature = "ssr")]
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod requests;

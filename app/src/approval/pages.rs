@@ -3,7 +3,7 @@
 //! forms: they work on any tablet, with or without JavaScript.
 
 use super::api::{ApproveRequest, ApproveRequests, RefuseRequest, UpdateCollaborator};
-use super::requests::{self, RequestRow};
+use crate::access_request::store::{self as requests, RequestRow};
 use crate::domain::access_request::{Profile, RequestState, Rights, SiteScope};
 use crate::domain::date::Date;
 use crate::error::AppError;
@@ -11,9 +11,10 @@ use crate::form::{Outcome, Submitted, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::{app_state, request_context};
-use crate::professional::service as pro;
+use crate::professional::store as pro;
 use crate::structures::lookup::SiteInfo;
-use crate::ui::plain::{OutcomeNotice, PlainForm, RefusalForm, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{PlainForm, RefusalForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -114,9 +115,10 @@ fn RequestCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submi
 /// An active collaborator, one line: name, rights, sites; the edit form opens on demand.
 #[component]
 fn CollaboratorRow(member: pro::Member, chosen: Vec<i64>, sites: Vec<SiteInfo>, lang: Lang) -> impl IntoView {
-    let scope = if member.all_sites { SiteScope::All } else { SiteScope::Selected(chosen) };
-    let summary = format!("{} — {}", member.rights.describe(lang), describe_scope(&scope, &sites, lang));
+    let scope = if member.all_sites.0 { SiteScope::All } else { SiteScope::Selected(chosen) };
+    let summary = format!("{} — {}", member.rights().describe(lang), describe_scope(&scope, &sites, lang));
     let suffix = format!("u{}", member.user_id);
+    let rights = member.rights();
     view! {
         <li class="collaborator" aria-label=member.name.clone()>
             <p><strong>{member.name.clone()}</strong><br/><span class="meta">{summary}</span></p>
@@ -124,7 +126,7 @@ fn CollaboratorRow(member: pro::Member, chosen: Vec<i64>, sites: Vec<SiteInfo>, 
                 <summary>{lang.t("Modifier les droits", "Change the rights")}</summary>
                 <PlainForm fn_path={<UpdateCollaborator as ServerFn>::PATH} page="/approbation-des-comptes">
                     <input type="hidden" name="user_id" value=member.user_id.to_string()/>
-                    <RightsAndSites suffix=suffix rights=member.rights scope=scope sites=sites lang=lang/>
+                    <RightsAndSites suffix=suffix rights=rights scope=scope sites=sites lang=lang/>
                     <button type="submit" class="button-secondary">{lang.t("Enregistrer les droits", "Save the rights")}</button>
                 </PlainForm>
                 <PlainForm fn_path={<UpdateCollaborator as ServerFn>::PATH} page="/approbation-des-comptes" class="danger-zone">
@@ -154,7 +156,7 @@ pub fn ApprovalPage() -> impl IntoView {
             Ok(s) => s,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
-        let structures = match super::flows::approver(&state, &ctx).await {
+        let structures = match crate::platform::guards::require_approver(&state, &ctx).await {
             Ok((_, s)) => s,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
@@ -162,11 +164,13 @@ pub fn ApprovalPage() -> impl IntoView {
             let pending = requests::in_state(&state.db, RequestState::PendingApprover, Some(&structures)).await?;
             let mut blocks = Vec::new();
             for s in &structures {
-                let sites = crate::structures::service::sites(&state.db, *s).await?;
-                let structure = crate::structures::service::find(&state.db, *s).await?;
+                let sites = crate::structures::store::sites(&state.db, *s).await?;
+                let structure = crate::structures::store::find(&state.db, *s).await?;
                 let members = pro::members(&state.db, *s).await?;
                 let mut collaborators = Vec::new();
-                for m in members.into_iter().filter(|m| m.profile == Profile::Collaborator && m.status == "active") {
+                for m in members.into_iter().filter(|m| {
+                    m.profile == Profile::Collaborator && m.status == crate::domain::account::AccountStatus::Active
+                }) {
                     let chosen = pro::chosen_sites(&state.db, m.user_id).await?;
                     collaborators.push((m, chosen));
                 }
@@ -194,7 +198,7 @@ pub fn ApprovalPage() -> impl IntoView {
         view! {
             <Title text=lang.t("Approbation des comptes", "Account approval")/>
             <h1>{lang.t("Approbation des comptes", "Account approval")}</h1>
-            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <Notice outcome=outcome_of(&sub, lang)/>
             <section class="panel">
                 <h2>{match lang { Lang::Fr => format!("Demandes en attente ({count})"), Lang::En => format!("Pending requests ({count})") }}</h2>
                 {if count == 0 {

@@ -175,6 +175,20 @@ impl RequestState {
     }
 }
 
+impl TryFrom<String> for Profile {
+    type Error = crate::domain::account::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Profile::parse(&s).ok_or(crate::domain::account::UnknownValue(s))
+    }
+}
+
+impl TryFrom<String> for RequestState {
+    type Error = crate::domain::account::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        RequestState::parse(&s).ok_or(crate::domain::account::UnknownValue(s))
+    }
+}
+
 /// A non-empty reason for a refusal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason(String);
@@ -211,32 +225,67 @@ pub struct Active(());
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refused(pub Reason);
 
+/// A legal move of a request from one typed state to the next. Only the transition
+/// methods below make one; the store applies it to the database with an update that
+/// expects `F`'s stored state and writes `T`'s, so an illegal move cannot even be written.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Transition<F: State, T: State> {
+    next: T,
+    from: std::marker::PhantomData<F>,
+}
+
+impl<F: State, T: State> Transition<F, T> {
+    fn to(next: T) -> Self {
+        Transition { next, from: std::marker::PhantomData }
+    }
+
+    /// The stored state the request must be in.
+    pub const fn from_state(&self) -> RequestState {
+        F::STATE
+    }
+
+    /// The stored state it moves to.
+    pub const fn to_state(&self) -> RequestState {
+        T::STATE
+    }
+
+    /// The state reached (a refusal's reason, say).
+    pub fn next(&self) -> &T {
+        &self.next
+    }
+
+    /// The state reached, to go on from.
+    pub fn into_next(self) -> T {
+        self.next
+    }
+}
+
 impl AwaitingApprover {
     /// The approver agrees (possibly with fewer rights or other sites).
-    pub fn approve(self) -> AwaitingSupport {
-        AwaitingSupport(())
+    pub fn approve(self) -> Transition<AwaitingApprover, AwaitingSupport> {
+        Transition::to(AwaitingSupport(()))
     }
     /// The approver refuses.
-    pub fn refuse(self, reason: Reason) -> Refused {
-        Refused(reason)
+    pub fn refuse(self, reason: Reason) -> Transition<AwaitingApprover, Refused> {
+        Transition::to(Refused(reason))
     }
 }
 
 impl AwaitingSupport {
     /// Support validates: a provisional access code is issued.
-    pub fn validate(self) -> Validated {
-        Validated(())
+    pub fn validate(self) -> Transition<AwaitingSupport, Validated> {
+        Transition::to(Validated(()))
     }
     /// Support refuses.
-    pub fn refuse(self, reason: Reason) -> Refused {
-        Refused(reason)
+    pub fn refuse(self, reason: Reason) -> Transition<AwaitingSupport, Refused> {
+        Transition::to(Refused(reason))
     }
 }
 
 impl Validated {
     /// The person signed in with the code and accepted the terms.
-    pub fn activate(self) -> Active {
-        Active(())
+    pub fn activate(self) -> Transition<Validated, Active> {
+        Transition::to(Active(()))
     }
 }
 
@@ -316,12 +365,12 @@ mod tests {
     #[test]
     fn the_happy_path_of_a_collaborator() {
         let Stored::AwaitingApprover(r) = Stored::from_state(RequestState::PendingApprover) else { panic!() };
-        let r = r.approve();
-        assert_eq!(state_of(&r), RequestState::PendingSupport);
-        let r = r.validate();
-        assert_eq!(state_of(&r), RequestState::Validated);
-        let r = r.activate();
-        assert_eq!(state_of(&r), RequestState::Active);
+        let t = r.approve();
+        assert_eq!((t.from_state(), t.to_state()), (RequestState::PendingApprover, RequestState::PendingSupport));
+        let t = t.into_next().validate();
+        assert_eq!(state_of(t.next()), RequestState::Validated);
+        let t = t.into_next().activate();
+        assert_eq!((t.from_state(), t.to_state()), (RequestState::Validated, RequestState::Active));
     }
 
     #[test]
@@ -329,10 +378,10 @@ mod tests {
         let reason = Reason::parse("  Pas de ce laboratoire  ").unwrap();
         let Stored::AwaitingApprover(r) = Stored::from_state(RequestState::PendingApprover) else { panic!() };
         let refused = r.refuse(reason.clone());
-        assert_eq!(state_of(&refused), RequestState::Refused);
-        assert_eq!(refused.0.as_str(), "Pas de ce laboratoire");
+        assert_eq!(refused.to_state(), RequestState::Refused);
+        assert_eq!(refused.next().0.as_str(), "Pas de ce laboratoire");
         let Stored::AwaitingSupport(r) = Stored::from_state(RequestState::PendingSupport) else { panic!() };
-        assert_eq!(state_of(&r.refuse(reason)), RequestState::Refused);
+        assert_eq!(r.refuse(reason).to_state(), RequestState::Refused);
         assert!(Reason::parse("   ").is_none());
         assert!(Reason::parse(&"x".repeat(1001)).is_none());
     }

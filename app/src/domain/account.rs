@@ -109,6 +109,26 @@ impl AccountStatus {
     }
 }
 
+/// A stored value that names no known variant: a row that does not decode is an error,
+/// never a silent default.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown stored value '{0}'")]
+pub struct UnknownValue(pub String);
+
+impl TryFrom<String> for UserKind {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        UserKind::parse(&s).ok_or(UnknownValue(s))
+    }
+}
+
+impl TryFrom<String> for AccountStatus {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        AccountStatus::parse(&s).ok_or(UnknownValue(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +142,6 @@ mod tests {
             assert_eq!(UserKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(AccountStatus::parse("nonsense"), None);
+        assert!(UserKind::try_from("robot".to_string()).is_err(), "no silent default");
     }
 }

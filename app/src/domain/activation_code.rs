@@ -49,11 +49,30 @@ pub enum CodeError {
     Mistyped,
 }
 
+/// Which code a person was typing: the same format serves the activation codes printed on
+/// reports and the provisional access codes e-mailed to professionals, but the messages
+/// must name the right one and say where to find it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeKind {
+    /// Printed on a lab report.
+    Activation,
+    /// E-mailed with a validated access request.
+    ProvisionalAccess,
+}
+
 impl CodeError {
-    /// The message shown next to the field.
+    /// The message shown next to an activation-code field.
     pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        self.message_for(CodeKind::Activation, lang)
+    }
+
+    /// The message shown next to a field for a code of this kind.
+    pub fn message_for(&self, kind: CodeKind, lang: crate::i18n::Lang) -> String {
         use crate::i18n::Lang::*;
+        let access = kind == CodeKind::ProvisionalAccess;
         match (self, lang) {
+            (CodeError::Empty, Fr) if access => "Saisissez le code d'accès provisoire reçu par e-mail.".into(),
+            (CodeError::Empty, En) if access => "Enter the provisional access code you received by e-mail.".into(),
             (CodeError::Empty, Fr) => "Saisissez le code d'activation imprimé sur votre compte rendu.".into(),
             (CodeError::Empty, En) => "Enter the activation code printed on your report.".into(),
             (CodeError::TooShort { len }, Fr) => format!("Le code est incomplet : {len} caractère(s) sur {CODE_LEN}."),
@@ -67,10 +86,18 @@ impl CodeError {
                 format!("The code is too long: {len} characters instead of {CODE_LEN}.")
             }
             (CodeError::InvalidChar { ch, position }, Fr) => {
-                format!("Le caractère « {ch} » (position {position}) n'existe pas dans les codes d'activation.")
+                let codes = if access { "codes d'accès" } else { "codes d'activation" };
+                format!("Le caractère « {ch} » (position {position}) n'existe pas dans les {codes}.")
             }
             (CodeError::InvalidChar { ch, position }, En) => {
-                format!("The character “{ch}” (position {position}) never appears in activation codes.")
+                let codes = if access { "access codes" } else { "activation codes" };
+                format!("The character “{ch}” (position {position}) never appears in {codes}.")
+            }
+            (CodeError::Mistyped, Fr) if access => {
+                "Un caractère a été mal saisi : vérifiez le code dans l'e-mail reçu.".into()
+            }
+            (CodeError::Mistyped, En) if access => {
+                "A character was mistyped: check the code in the e-mail you received.".into()
             }
             (CodeError::Mistyped, Fr) => {
                 "Un caractère a été mal saisi : vérifiez le code sur votre compte rendu.".into()

@@ -25,4 +25,5 @@ pub async fn first_login(
         super::flows::FirstLoginInput { email, code, password, terms: terms.is_some() },
     )
     .await
+    .map_err(AppError::from)
 }

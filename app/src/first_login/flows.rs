@@ -1,18 +1,18 @@
 //! The first sign-in: e-mail + provisional code, then password and terms.
 
-use super::codes;
-use crate::accounts::flows::{hash_error, open_session_at};
-use crate::accounts::service;
-use crate::domain::access_request::{RequestState, Stored};
+use super::store as codes;
+use crate::access_request::store as requests;
+use crate::accounts::flows::{new_password_hash, open_session_at};
+use crate::accounts::store::{self as accounts, Activation};
+use crate::domain::access_request::Stored;
 use crate::domain::account::{AccountStatus, UserKind};
-use crate::domain::activation_code::ActivationCode;
+use crate::domain::activation_code::{ActivationCode, CodeKind};
 use crate::domain::email::Email;
 use crate::domain::password;
-use crate::error::AppResult;
+use crate::error::FlowResult;
 use crate::form::{FieldErrors, NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::limits::{self, LimitedAction};
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 
 /// What the first sign-in form sends.
@@ -38,13 +38,12 @@ fn wrong(lang: Lang) -> Outcome {
 }
 
 /// Activates a professional account with its provisional code.
-pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLoginInput) -> AppResult<Outcome> {
+pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLoginInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let mut errors = FieldErrors::default();
     let email = errors.check("email", Email::parse(&input.email), |e| e.message(lang).into());
-    let code = errors.check("code", ActivationCode::parse(&input.code), |e| {
-        e.message(lang).replace("d'activation", "d'accès").replace("activation code", "access code")
-    });
+    let code =
+        errors.check("code", ActivationCode::parse(&input.code), |e| e.message_for(CodeKind::ProvisionalAccess, lang));
     if !input.terms {
         errors.add(
             "terms",
@@ -71,11 +70,9 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
     let for_address = LimitedAction::FirstSignInAddress { email_key: &email_key };
     limits::check(state, from_client).await?;
     limits::check(state, for_address).await?;
-    let user = service::find_by_email_key(&state.db, &email.key()).await.map_err(internal("user"))?;
+    let user = accounts::find_by_email_key(&state.db, &email.key()).await?;
     let found = match &user {
-        Some(u) if u.kind == UserKind::Professional => {
-            codes::find(state, u.id, &code).await.map_err(internal("code"))?
-        }
+        Some(u) if u.kind == UserKind::Professional => codes::find(state, u.id, &code).await?,
         _ => None,
     };
     let (Some(user), Some(stored)) = (user, found) else {
@@ -103,61 +100,47 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
     if user.status == AccountStatus::Deactivated {
         return Ok(wrong(lang));
     }
-    let personal = [user.email.as_str(), user.first_name.as_str(), user.last_name.as_str()];
-    if let Some(problem) = password::check(&input.password, &personal).first() {
-        return Ok(Outcome::invalid(vec![("password".into(), problem.message(lang).into())], lang));
-    }
-    let hash = state.hasher.hash(input.password).await.map_err(hash_error)?;
+    let hash = match new_password_hash(state, &user, input.password, lang).await? {
+        Ok(hash) => hash,
+        Err(refused) => return Ok(refused),
+    };
 
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    if !codes::spend(state, &mut tx, user.id, &code).await.map_err(internal("spend"))? {
+    let mut tx = state.db.begin().await?;
+    let activation = Activation {
+        from: &[AccountStatus::InvitationSent, AccountStatus::InvitationExpired, AccountStatus::InvitationAccepted],
+        to: Some(AccountStatus::Active),
+        terms: true,
+    };
+    if !codes::spend(state, &mut tx, user.id, &code).await?
+        || !accounts::set_password_and_activate(&mut tx, user.id, &hash, activation, now).await?
+    {
         return Ok(wrong(lang));
     }
-    service::set_password(&mut tx, user.id, &hash, now).await.map_err(internal("password"))?;
-    sqlx::query(
-        "UPDATE users SET status = 'active', terms_accepted_at = $1, email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2",
-    )
-    .bind(now)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal("activate"))?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), "account.activated", "user", Some(user.id))
             .with(serde_json::json!({ "from": user.status.as_str(), "to": "active", "by": "provisional_code" })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     if let Some(request_id) = stored.request_id
-        && let Some(request) =
-            crate::approval::requests::find(&state.db, request_id).await.map_err(internal("request"))?
+        && let Some(request) = requests::find(&state.db, request_id).await?
         && let Stored::Validated(validated) = Stored::from_state(request.state)
     {
-        let _active = validated.activate();
-        if crate::approval::requests::transition(
-            &mut tx,
-            request_id,
-            RequestState::Validated,
-            RequestState::Active,
-            now,
-        )
-        .await
-        .map_err(internal("transition"))?
-        {
+        let active = validated.activate();
+        if requests::apply(&mut tx, request_id, &active, now).await? {
             audit::record(
                 &mut tx,
                 now,
-                AuditEntry::new(Some(user.id), "request.activated", "access_request", Some(request_id))
-                    .with(serde_json::json!({ "from": "validated", "to": "active" })),
+                AuditEntry::new(Some(user.id), "request.activated", "access_request", Some(request_id)).with(
+                    serde_json::json!({ "from": active.from_state().as_str(), "to": active.to_state().as_str() }),
+                ),
             )
-            .await
-            .map_err(internal("audit"))?;
+            .await?;
         }
     }
     mark_sites_migrated(state, &mut tx, user.id, now).await?;
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     limits::forget(state, for_address).await?;
     limits::undo(state, from_client).await?;
     // The provisional code came by e-mail and the password was just chosen: this first
@@ -176,28 +159,20 @@ pub async fn mark_sites_migrated(
     tx: &mut crate::platform::db::Tx,
     user_id: i64,
     now: i64,
-) -> AppResult<()> {
-    let Some(access) = crate::professional::service::access_of(&state.db, user_id).await.map_err(internal("access"))?
-    else {
+) -> FlowResult<()> {
+    let Some(access) = crate::professional::store::access_of(&state.db, user_id).await? else {
         return Ok(());
     };
-    let sites = crate::professional::service::visible_sites(&state.db, &access).await.map_err(internal("sites"))?;
+    let sites = crate::professional::store::visible_sites(&state.db, &access).await?;
     for site in sites {
-        let r = sqlx::query("UPDATE sites SET migrated_at = $1 WHERE id = $2 AND migrated_at IS NULL")
-            .bind(now)
-            .bind(site.id)
-            .execute(&mut **tx)
-            .await
-            .map_err(internal("migrate site"))?;
-        if r.rows_affected() == 1 {
+        if crate::structures::store::mark_migrated(tx, site.id, now).await? {
             audit::record(
                 tx,
                 now,
                 AuditEntry::new(Some(user_id), "site.migrated", "site", Some(site.id))
                     .with(serde_json::json!({ "first_active_user": user_id })),
             )
-            .await
-            .map_err(internal("audit"))?;
+            .await?;
         }
     }
     Ok(())

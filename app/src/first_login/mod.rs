@@ -3,10 +3,10 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod codes;
-#[cfg(feature = "ssr")]
 pub mod flows;
 #[cfg(feature = "ssr")]
 pub mod lifecycle;
 #[cfg(feature = "ssr")]
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;

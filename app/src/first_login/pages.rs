@@ -5,7 +5,8 @@ use crate::accounts::islands::PasswordInput;
 use crate::form::{Outcome, submitted};
 use crate::platform::request_context;
 use crate::ui::fields::{Required, autocorrect_off};
-use crate::ui::plain::{Input, OutcomeNotice, PlainForm, TermsCheckbox, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{Input, PlainForm, TermsCheckbox, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -34,7 +35,7 @@ pub fn FirstLoginPage() -> impl IntoView {
                 "Votre demande d'accès a été validée : saisissez votre adresse e-mail et le code d'accès provisoire reçu par e-mail, puis choisissez votre mot de passe.",
                 "Your access request was validated: enter your e-mail address and the provisional access code you received by e-mail, then choose your password.",
             )}</p>
-            <OutcomeNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <PlainForm fn_path={<FirstLogin as ServerFn>::PATH} page="/premiere-connexion">
                 <crate::ui::fields::RequiredNote lang=lang/>
                 <Input id="email" name="email" label=lang.t("Adresse e-mail", "E-mail address") input_type="email" autocomplete="username"

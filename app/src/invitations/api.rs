@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub async fn accept_invitation(token: String, password: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::accept(&state, &ctx, &token, password).await
+    super::flows::accept(&state, &ctx, &token, password).await.map_err(AppError::from)
 }
 
 /// Accepts the terms at the first sign-in (`/bienvenue`).
@@ -21,5 +21,5 @@ pub async fn accept_invitation(token: String, password: String) -> Result<Outcom
 pub async fn accept_terms(terms: Option<String>) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
-    super::flows::accept_terms(&state, &ctx, terms.is_some()).await
+    super::flows::accept_terms(&state, &ctx, terms.is_some()).await.map_err(AppError::from)
 }

@@ -1,17 +1,15 @@
 //! Creating and accepting invitations; accepting the terms at the first sign-in.
 
 use super::emails;
-use crate::accounts::flows::hash_error;
-use crate::accounts::service::{self, TokenPurpose, TokenState};
+use crate::accounts::flows::new_password_hash;
+use crate::accounts::store::{self, TokenPurpose, TokenState};
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::email::Email;
-use crate::domain::password;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::db::Tx;
 use crate::platform::mail::outbox;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 
 /// An account to invite.
@@ -41,29 +39,19 @@ pub async fn invite(
     let now = state.now();
     // A sign-up never confirmed does not keep the address from its real owner, who proves
     // it with the invitation link.
-    if let Some(squatter) = service::remove_unverified(tx, &who.email.key()).await? {
+    if let Some(squatter) = store::remove_unverified(tx, &who.email.key()).await? {
         audit::record(tx, now, AuditEntry::new(actor, "account.unverified_removed", "user", Some(squatter))).await?;
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, is_admin, created_at, updated_at) \
-         VALUES ($1, $2, NULL, $3, 'invitation_sent', $4, $5, $6, $7, $8, $8) RETURNING id",
-    )
-    .bind(who.email.as_str())
-    .bind(who.email.key())
-    .bind(who.kind.as_str())
-    .bind(who.last_name)
-    .bind(who.first_name)
-    .bind(who.lang.code())
-    .bind(i64::from(who.is_admin))
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    crate::accounts::service::set_name_keys(tx, id, who.last_name, who.first_name).await?;
-    sqlx::query("UPDATE users SET invited_at = $1, invitation_reminders = 0 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    let new = store::NewInvited {
+        email: who.email.as_str(),
+        last_name: who.last_name,
+        first_name: who.first_name,
+        kind: who.kind,
+        is_admin: who.is_admin,
+        lang: who.lang.code(),
+        invitation_lifecycle: true,
+    };
+    let id = store::insert_invited(tx, &new, now).await?;
     let link = send_invitation(state, tx, id, who.email.as_str(), who.first_name, who.lang, 0).await?;
     audit::record(tx, now, AuditEntry::new(actor, "invitation.sent", "user", Some(id))).await?;
     Ok((id, link))
@@ -79,47 +67,41 @@ pub async fn send_invitation(
     lang: Lang,
     reminder: u32,
 ) -> Result<String, sqlx::Error> {
-    let token = service::issue_token(tx, user_id, TokenPurpose::Invitation, state.now()).await?;
+    let token = store::issue_token(tx, user_id, TokenPurpose::Invitation, state.now()).await?;
     let link = state.settings.url(&format!("/invitation?jeton={token}"));
     outbox::enqueue(tx, &emails::invitation(lang, email, first_name, &link, reminder), state.now()).await?;
     Ok(link)
 }
 
 /// Accepts an invitation: the person chooses a password. Redirects to sign-in.
-pub async fn accept(state: &AppState, ctx: &RequestContext, token: &str, new_password: String) -> AppResult<Outcome> {
+#[tracing::instrument(skip_all)]
+pub async fn accept(state: &AppState, ctx: &RequestContext, token: &str, new_password: String) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let now = state.now();
     let token = token.trim();
-    let user_id =
-        match service::peek_token(&state.db, token, TokenPurpose::Invitation, now).await.map_err(internal("token"))? {
-            TokenState::Valid(id) => id,
-            other => return Ok(invitation_problem(other, lang)),
-        };
-    let user = service::find_by_id(&state.db, user_id).await.map_err(internal("user"))?.ok_or(AppError::Forbidden)?;
+    let user_id = match store::peek_token(&state.db, token, TokenPurpose::Invitation, now).await? {
+        TokenState::Valid(id) => id,
+        other => return Ok(invitation_problem(other, lang)),
+    };
+    let user = store::find_by_id(&state.db, user_id).await?.ok_or(AppError::Forbidden)?;
     if !matches!(user.status, AccountStatus::InvitationSent) {
         return Ok(invitation_problem(TokenState::Used, lang));
     }
-    let personal = [user.email.as_str(), user.first_name.as_str(), user.last_name.as_str()];
-    if let Some(problem) = password::check(&new_password, &personal).first() {
-        return Ok(Outcome::invalid(vec![("password".into(), problem.message(lang).into())], lang));
-    }
-    let hash = state.hasher.hash(new_password).await.map_err(hash_error)?;
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    match service::consume_token(&mut tx, token, TokenPurpose::Invitation, now).await.map_err(internal("token"))? {
+    let hash = match new_password_hash(state, &user, new_password, lang).await? {
+        Ok(hash) => hash,
+        Err(refused) => return Ok(refused),
+    };
+    let mut tx = state.db.begin().await?;
+    match store::consume_token(&mut tx, token, TokenPurpose::Invitation, now).await? {
         TokenState::Valid(id) if id == user.id => {}
         other => return Ok(invitation_problem(other, lang)),
     }
-    service::set_password(&mut tx, user.id, &hash, now).await.map_err(internal("password"))?;
-    let updated = sqlx::query(
-        "UPDATE users SET status = 'invitation_accepted', email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 \
-         WHERE id = $2 AND status = 'invitation_sent'",
-    )
-    .bind(now)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal("status"))?;
-    if updated.rows_affected() != 1 {
+    let accepted = store::Activation {
+        from: &[AccountStatus::InvitationSent],
+        to: Some(AccountStatus::InvitationAccepted),
+        terms: false,
+    };
+    if !store::set_password_and_activate(&mut tx, user.id, &hash, accepted, now).await? {
         return Ok(invitation_problem(TokenState::Used, lang));
     }
     audit::record(
@@ -128,9 +110,8 @@ pub async fn accept(state: &AppState, ctx: &RequestContext, token: &str, new_pas
         AuditEntry::new(Some(user.id), "invitation.accepted", "user", Some(user.id))
             .with(serde_json::json!({ "from": "invitation_sent", "to": "invitation_accepted" })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     leptos_axum::redirect("/connexion?invitation=1");
     Ok(Outcome::ok())
 }
@@ -155,7 +136,8 @@ pub fn invitation_problem(state: TokenState, lang: Lang) -> Outcome {
 }
 
 /// Accepts the terms at the first sign-in: the account becomes active.
-pub async fn accept_terms(state: &AppState, ctx: &RequestContext, accepted: bool) -> AppResult<Outcome> {
+#[tracing::instrument(skip_all)]
+pub async fn accept_terms(state: &AppState, ctx: &RequestContext, accepted: bool) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
     if !accepted {
@@ -172,24 +154,17 @@ pub async fn accept_terms(state: &AppState, ctx: &RequestContext, accepted: bool
         ));
     }
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let r = sqlx::query("UPDATE users SET status = 'active', terms_accepted_at = $1, updated_at = $1 WHERE id = $2 AND status = 'invitation_accepted'")
-        .bind(now)
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("terms"))?;
-    if r.rows_affected() == 1 {
+    let mut tx = state.db.begin().await?;
+    if store::accept_terms(&mut tx, user.id, now).await? {
         audit::record(
             &mut tx,
             now,
             AuditEntry::new(Some(user.id), "account.activated", "user", Some(user.id))
                 .with(serde_json::json!({ "from": "invitation_accepted", "to": "active" })),
         )
-        .await
-        .map_err(internal("audit"))?;
+        .await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     leptos_axum::redirect(crate::accounts::flows::home_of(user.kind));
     Ok(Outcome::ok())
 }

@@ -6,12 +6,11 @@
 //! transaction as the e-mail it sends, so only one instance ever acts on it.
 
 use super::emails;
+use crate::accounts::store::{self as accounts, TokenPurpose};
 use crate::i18n::Lang;
 use crate::platform::clock::DAY;
-use crate::platform::crypto::{random_token, sha256_hex};
 use crate::platform::mail::outbox;
 use crate::platform::{AppState, audit, audit::AuditEntry};
-use sqlx::Row;
 
 /// Days after the invitation when reminders go out.
 pub const REMINDER_DAYS: [i64; 3] = [3, 7, 11];
@@ -36,25 +35,13 @@ pub fn reminders_due(elapsed: i64) -> i64 {
 pub async fn run_once(state: &AppState) -> Result<Pass, sqlx::Error> {
     let mut pass = Pass::default();
     let now = state.now();
-    let expired = sqlx::query("SELECT id, invited_at FROM users WHERE status = 'invitation_sent' AND invited_at IS NOT NULL AND invited_at <= $1")
-        .bind(now - EXPIRY_DAYS * DAY)
-        .fetch_all(state.db.pool())
-        .await?;
-    for row in expired {
-        let id: i64 = row.try_get("id")?;
-        let invited_at: i64 = row.try_get("invited_at")?;
+    for due in accounts::invitations_sent_before(&state.db, now - EXPIRY_DAYS * DAY).await? {
         let mut tx = state.db.begin().await?;
-        let r = sqlx::query("UPDATE users SET status = 'invitation_expired', updated_at = $1 WHERE id = $2 AND status = 'invitation_sent' AND invited_at = $3")
-            .bind(now)
-            .bind(id)
-            .bind(invited_at)
-            .execute(&mut *tx)
-            .await?;
-        if r.rows_affected() == 1 {
+        if accounts::expire_invitation(&mut tx, due.id, due.invited_at, now).await? {
             audit::record(
                 &mut tx,
                 now,
-                AuditEntry::new(None, "invitation.expired", "user", Some(id))
+                AuditEntry::new(None, "invitation.expired", "user", Some(due.id))
                     .with(serde_json::json!({ "from": "invitation_sent", "to": "invitation_expired" })),
             )
             .await?;
@@ -63,57 +50,26 @@ pub async fn run_once(state: &AppState) -> Result<Pass, sqlx::Error> {
         tx.commit().await?;
     }
 
-    let due = sqlx::query(
-        "SELECT id, email, first_name, lang, invited_at, invitation_reminders FROM users \
-         WHERE status = 'invitation_sent' AND invited_at IS NOT NULL AND invitation_reminders < 3 AND invited_at <= $1",
-    )
-    .bind(now - REMINDER_DAYS[0] * DAY)
-    .fetch_all(state.db.pool())
-    .await?;
-    for row in due {
-        let id: i64 = row.try_get("id")?;
-        let invited_at: i64 = row.try_get("invited_at")?;
-        let sent: i64 = row.try_get("invitation_reminders")?;
-        let target = reminders_due(now - invited_at);
-        if target <= sent || now - invited_at >= EXPIRY_DAYS * DAY {
+    for due in accounts::invitations_sent_before(&state.db, now - REMINDER_DAYS[0] * DAY).await? {
+        let target = reminders_due(now - due.invited_at);
+        if target <= due.invitation_reminders || now - due.invited_at >= EXPIRY_DAYS * DAY {
             continue;
         }
         let mut tx = state.db.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE users SET invitation_reminders = $1 WHERE id = $2 AND invitation_reminders = $3 AND status = 'invitation_sent' AND invited_at = $4",
-        )
-        .bind(target)
-        .bind(id)
-        .bind(sent)
-        .bind(invited_at)
-        .execute(&mut *tx)
-        .await?;
-        if claimed.rows_affected() != 1 {
+        if !accounts::claim_reminder(&mut tx, &due, target).await? {
             continue; // another instance sent it
         }
         // A fresh link valid until the invitation's end; earlier links keep working.
-        let token = random_token();
-        sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, 'invitation', $3, $4)")
-            .bind(sha256_hex(&token))
-            .bind(id)
-            .bind(now)
-            .bind(invited_at + EXPIRY_DAYS * DAY)
-            .execute(&mut *tx)
-            .await?;
-        let lang = Lang::from_code(&row.try_get::<String, _>("lang")?);
+        let token =
+            accounts::add_token(&mut tx, due.id, TokenPurpose::Invitation, now, due.invited_at + EXPIRY_DAYS * DAY)
+                .await?;
         let link = state.settings.url(&format!("/invitation?jeton={token}"));
-        let mail = emails::invitation(
-            lang,
-            &row.try_get::<String, _>("email")?,
-            &row.try_get::<String, _>("first_name")?,
-            &link,
-            target as u32,
-        );
+        let mail = emails::invitation(Lang::from_code(&due.lang), &due.email, &due.first_name, &link, target as u32);
         outbox::enqueue(&mut tx, &mail, now).await?;
         audit::record(
             &mut tx,
             now,
-            AuditEntry::new(None, "invitation.reminded", "user", Some(id))
+            AuditEntry::new(None, "invitation.reminded", "user", Some(due.id))
                 .with(serde_json::json!({ "reminder": target })),
         )
         .await?;

@@ -2,13 +2,14 @@
 
 use super::api::{AcceptInvitation, AcceptTerms};
 use crate::accounts::islands::PasswordInput;
-use crate::accounts::service::{self, TokenPurpose, TokenState};
+use crate::accounts::store::{self, TokenPurpose, TokenState};
 use crate::error::AppError;
 use crate::form::{Outcome, submitted};
 use crate::pages::errors::ErrorPage;
 use crate::pages::query_param;
 use crate::platform::{app_state, request_context};
-use crate::ui::plain::{OutcomeNotice, PlainForm, TermsCheckbox, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{PlainForm, TermsCheckbox, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -25,7 +26,7 @@ pub fn InvitationPage() -> impl IntoView {
             <h1>{lang.t("Bienvenue sur Sésame", "Welcome to Sésame")}</h1>
             {Suspend::new(async move {
                 let peeked = match app_state() {
-                    Ok(state) => service::peek_token(&state.db, &token, TokenPurpose::Invitation, state.now()).await.unwrap_or(TokenState::Unknown),
+                    Ok(state) => store::peek_token(&state.db, &token, TokenPurpose::Invitation, state.now()).await.unwrap_or(TokenState::Unknown),
                     Err(_) => TokenState::Unknown,
                 };
                 match peeked {
@@ -34,7 +35,7 @@ pub fn InvitationPage() -> impl IntoView {
                         let error = outcome.as_ref().and_then(|o| o.error_for("password"));
                         view! {
                             <p>{lang.t("Choisissez votre mot de passe pour accepter l'invitation.", "Choose your password to accept the invitation.")}</p>
-                            <OutcomeNotice outcome=outcome/>
+                            <Notice outcome=outcome/>
                             <PlainForm fn_path={<AcceptInvitation as ServerFn>::PATH} page=format!("/invitation?jeton={token}")>
                                 <input type="hidden" name="token" value=token.clone()/>
                                 <PasswordInput lang=lang label="password".to_string() server_error=error/>
@@ -42,7 +43,7 @@ pub fn InvitationPage() -> impl IntoView {
                             </PlainForm>
                         }.into_any()
                     }
-                    other => view! { <OutcomeNotice outcome=Some(super::flows::invitation_problem(other, lang))/> }.into_any(),
+                    other => view! { <Notice outcome=Some(super::flows::invitation_problem(other, lang))/> }.into_any(),
                 }
             })}
         </section>
@@ -68,7 +69,7 @@ pub fn WelcomePage() -> impl IntoView {
                 "Avant votre première utilisation de Sésame, lisez et acceptez les conditions d'utilisation.",
                 "Before you first use Sésame, read and accept the terms of use.",
             )}</p>
-            <OutcomeNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <PlainForm fn_path={<AcceptTerms as ServerFn>::PATH} page="/bienvenue">
                 <TermsCheckbox lang=lang error=error/>
                 <button type="submit">{lang.t("Accéder à Sésame", "Go to Sésame")}</button>

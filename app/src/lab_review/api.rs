@@ -12,12 +12,12 @@ use leptos::prelude::*;
 #[server(endpoint = "verification-rattacher")]
 pub async fn confirm_link(id: i64) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::confirm(&state, &crate::platform::request_context(), id).await
+    super::flows::confirm(&state, &crate::platform::request_context(), id).await.map_err(AppError::from)
 }
 
 /// Refuses a record link waiting for review, with a reason told to the account holder.
 #[server(endpoint = "verification-refuser")]
 pub async fn refuse_link(id: i64, reason: String) -> Result<Outcome, AppError> {
     let state = crate::platform::app_state()?;
-    super::flows::refuse(&state, &crate::platform::request_context(), id, &reason).await
+    super::flows::refuse(&state, &crate::platform::request_context(), id, &reason).await.map_err(AppError::from)
 }

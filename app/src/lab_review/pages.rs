@@ -9,9 +9,10 @@ use crate::error::AppError;
 use crate::form::{Outcome, Submitted, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
+use crate::platform::guards::require_support;
 use crate::platform::{app_state, request_context};
-use crate::support::flows::require_support;
-use crate::ui::plain::{OutcomeNotice, PlainForm, RefusalForm, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{PlainForm, RefusalForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -24,19 +25,19 @@ fn ReviewCard(item: ReviewItem, lang: Lang, sub: Submitted<Outcome>) -> impl Int
     let birth =
         Date::parse(&item.birth_date).map(|d| if lang == Lang::Fr { d.french() } else { d.iso() }).unwrap_or_default();
     let asked_by = (item.relation != "self").then(|| {
-        view! { <p class="meta">{lang.t("Demandé par ", "Asked by ")}{item.account_name.clone()}" · "{relation_label(&item.relation, lang)}</p> }
+        view! { <p class="meta">{lang.t("Demandé par ", "Asked by ")}{item.account_name()}" · "{relation_label(&item.relation, lang)}</p> }
     });
     view! {
-        <li class="card" aria-label=item.given_name.clone()>
-            <h3>{item.given_name.clone()}</h3>
+        <li class="card" aria-label=item.given_name()>
+            <h3>{item.given_name()}</h3>
             {asked_by}
             <dl class="compare">
                 <dt>{lang.t("Nom indiqué", "Name given")}</dt>
-                <dd>{item.given_name.clone()}</dd>
+                <dd>{item.given_name()}</dd>
                 <dt>{lang.t("Dossier du laboratoire", "Lab record")}</dt>
                 <dd>
-                    {item.record_name.clone()}
-                    {item.record_birth_name.clone().map(|b| view! { {lang.t(", nom de naissance ", ", birth name ")}{b} })}
+                    {item.record_name()}
+                    {item.record_birth_name().map(|b| view! { {lang.t(", nom de naissance ", ", birth name ")}{b} })}
                     " · "{lang.t("réf. ", "ref. ")}{item.lab_reference.clone()}
                 </dd>
                 <dt>{lang.t("Date de naissance (concordante)", "Date of birth (matching)")}</dt>
@@ -86,7 +87,7 @@ pub fn LabReviewPage() -> impl IntoView {
                 "Ces personnes ont saisi un code d'activation et la bonne date de naissance, mais un nom différent de celui du dossier. Rattachez le dossier si c'est bien la même personne (nom d'usage, nom de naissance, faute de frappe) ; sinon refusez en expliquant quoi faire : le code pourra être saisi de nouveau.",
                 "These people entered an activation code and the right date of birth, but a name that differs from the record's. Link the record if it is the same person (used name, birth name, typo); otherwise refuse and explain what to do: the code can be entered again.",
             )}</p>
-            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <Notice outcome=outcome_of(&sub, lang)/>
             <section class="panel">
                 <h2>{match lang { Lang::Fr => format!("À vérifier ({count})"), Lang::En => format!("To check ({count})") }}</h2>
                 {more}

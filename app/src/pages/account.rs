@@ -7,7 +7,7 @@ use crate::form::NoticeKind;
 use crate::pages::errors::ErrorPage;
 use crate::pages::query_param;
 use crate::platform::request_context;
-use crate::ui::plain::Notice;
+use crate::ui::notice::Notice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,7 +28,7 @@ pub fn MyAccountPage() -> impl IntoView {
     view! {
         <Title text=lang.t("Mon compte", "My account")/>
         <h1>{format!("{} {}", lang.t("Bonjour", "Hello"), user.first_name)}</h1>
-        {password_changed.then(|| view! { <Notice kind=NoticeKind::Success message=lang.t("Votre nouveau mot de passe est enregistré ; vos autres sessions ont été fermées.", "Your new password is saved; your other sessions were signed out.")/> })}
+        {password_changed.then(|| view! { <Notice outcome=Some(crate::form::Outcome::notice(NoticeKind::Success, lang.t("Votre nouveau mot de passe est enregistré ; vos autres sessions ont été fermées.", "Your new password is saved; your other sessions were signed out.")))/> })}
         {body}
         <AccountSecurity user_id=user_id lang=lang/>
     }

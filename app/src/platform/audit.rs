@@ -202,6 +202,16 @@ pub async fn by_others_on(db: &super::db::Db, user_id: i64, since: i64) -> Resul
     .await
 }
 
+/// Deletes audit lines older than `before`, except those about health documents, which
+/// stay as long as the documents (retention).
+pub async fn purge(db: &super::db::Db, before: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM audit_log WHERE at < $1 AND subject_type NOT IN ('report', 'invoice', 'document')")
+        .bind(before)
+        .execute(db.pool())
+        .await
+        .map(|r| r.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,6 +112,70 @@ impl Db {
     }
 }
 
+/// `sqlx::QueryBuilder` writes `?` placeholders through the `Any` driver, which
+/// PostgreSQL rejects: this numbers them `$1, $2…`, which both engines accept. Dynamic SQL
+/// is built with `QueryBuilder`, then run with [`numbered`] SQL and the builder's arguments.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut in_literal = false;
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                in_literal = !in_literal;
+                out.push(c);
+            }
+            '?' if !in_literal => {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Runs a `QueryBuilder`'s query as typed rows on either engine (see [`numbered`]).
+pub async fn fetch_built<T>(db: &Db, mut builder: sqlx::QueryBuilder<'_, Any>) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    use sqlx::Execute;
+    let mut query = builder.build();
+    let args = query.take_arguments().map_err(sqlx::Error::Encode)?.unwrap_or_default();
+    let sql = numbered(query.sql());
+    sqlx::query_as_with::<_, T, _>(&sql, args).fetch_all(db.pool()).await
+}
+
+/// Like [`fetch_built`], for one value of one row.
+pub async fn scalar_built<T>(db: &Db, mut builder: sqlx::QueryBuilder<'_, Any>) -> Result<T, sqlx::Error>
+where
+    T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + Send + Unpin,
+    (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    use sqlx::Execute;
+    let mut query = builder.build();
+    let args = query.take_arguments().map_err(sqlx::Error::Encode)?.unwrap_or_default();
+    let sql = numbered(query.sql());
+    sqlx::query_scalar_with::<_, T, _>(&sql, args).fetch_one(db.pool()).await
+}
+
+/// A 0/1 column read as a boolean (booleans are integers on both engines).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<i64> for Flag {
+    fn from(v: i64) -> Self {
+        Flag(v != 0)
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
+}
+
 /// True when the error is a violated unique constraint (an e-mail already taken, a code
 /// already used…), whatever the backend.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
@@ -143,5 +207,15 @@ pub fn is_busy(err: &sqlx::Error) -> bool {
         }
         sqlx::Error::PoolTimedOut => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_outside_literals() {
+        assert_eq!(numbered("a = ? AND b = '?' AND c IN (?, ?)"), "a = $1 AND b = '?' AND c IN ($2, $3)");
     }
 }

@@ -6,8 +6,7 @@
 use super::AppState;
 use super::clock::{DAY, HOUR, MINUTE};
 use super::rate_limit::{self, Counter, Limit};
-use super::state::internal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 
 /// Sign-in failures from one client before it must wait (progressive delays start).
 pub const SIGN_IN_FAILURES_BEFORE_DELAY: i64 = 3;
@@ -246,28 +245,28 @@ impl LimitedAction<'_> {
 }
 
 /// Counts one attempt of `action` and returns its counter, whatever the count.
-pub async fn count(state: &AppState, action: LimitedAction<'_>) -> AppResult<Counter> {
-    rate_limit::hit(&state.db, &action.key(state), action.limit(), state.now()).await.map_err(internal("rate limit"))
+pub async fn count(state: &AppState, action: LimitedAction<'_>) -> FlowResult<Counter> {
+    Ok(rate_limit::hit(&state.db, &action.key(state), action.limit(), state.now()).await?)
 }
 
 /// Counts one attempt of `action`, then refuses it with [`AppError::RateLimited`] (and the
 /// time to wait) when it is beyond the limit.
-pub async fn check(state: &AppState, action: LimitedAction<'_>) -> AppResult<Counter> {
+pub async fn check(state: &AppState, action: LimitedAction<'_>) -> FlowResult<Counter> {
     let c = count(state, action).await?;
     if c.over(action.limit()) {
-        return Err(AppError::RateLimited(c.retry_after_secs(action.limit(), state.now())));
+        return Err(AppError::RateLimited(c.retry_after_secs(action.limit(), state.now())).into());
     }
     Ok(c)
 }
 
 /// Takes back one counted attempt (it was not a failure).
-pub async fn undo(state: &AppState, action: LimitedAction<'_>) -> AppResult<()> {
-    rate_limit::undo(&state.db, &action.key(state)).await.map_err(internal("rate limit"))
+pub async fn undo(state: &AppState, action: LimitedAction<'_>) -> FlowResult<()> {
+    Ok(rate_limit::undo(&state.db, &action.key(state)).await?)
 }
 
 /// Forgets the counter of `action`.
-pub async fn forget(state: &AppState, action: LimitedAction<'_>) -> AppResult<()> {
-    rate_limit::clear(&state.db, &action.key(state)).await.map_err(internal("rate limit"))
+pub async fn forget(state: &AppState, action: LimitedAction<'_>) -> FlowResult<()> {
+    Ok(rate_limit::clear(&state.db, &action.key(state)).await?)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod context;
 pub mod crypto;
 pub mod db;
+pub mod guards;
 pub mod limits;
 pub mod mail;
 pub mod one_time_code;

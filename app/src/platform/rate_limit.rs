@@ -10,7 +10,6 @@
 //! Keys never contain personal data in clear: callers pass keyed hashes.
 
 use super::db::Db;
-use sqlx::Row;
 
 /// At most `max` events per `window` milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +21,7 @@ pub struct Limit {
 }
 
 /// The state of one counter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Counter {
     /// Events in the current window, this one included.
     pub count: i64,
@@ -46,19 +45,10 @@ impl Counter {
     }
 }
 
-fn counter(r: &sqlx::any::AnyRow) -> Result<Counter, sqlx::Error> {
-    Ok(Counter {
-        count: r.try_get("count")?,
-        window_start: r.try_get("window_start")?,
-        last_at: r.try_get("last_at")?,
-        blocked_until: r.try_get("blocked_until")?,
-    })
-}
-
 /// Counts one event atomically and returns the counter after it (a window that ended
 /// starts again at 1).
 pub async fn hit(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "INSERT INTO rate_limits (key, window_start, count, last_at, blocked_until) VALUES ($1, $2, 1, $2, 0) \
          ON CONFLICT (key) DO UPDATE SET \
            count = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.count + 1 END, \
@@ -71,15 +61,14 @@ pub async fn hit(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, 
     .bind(now)
     .bind(now - limit.window)
     .fetch_one(db.pool())
-    .await?;
-    counter(&row)
+    .await
 }
 
 /// Like [`hit`], except that an attempt made while the key must still wait (see
 /// [`block_until`]) is not counted: the counter comes back unchanged with its
 /// `blocked_until` in the future, and the caller refuses without doing the work.
 pub async fn take_turn(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "INSERT INTO rate_limits (key, window_start, count, last_at, blocked_until) VALUES ($1, $2, 1, $2, 0) \
          ON CONFLICT (key) DO UPDATE SET \
            count = CASE WHEN rate_limits.window_start <= $3 THEN 1 \
@@ -94,8 +83,7 @@ pub async fn take_turn(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Cou
     .bind(now)
     .bind(now - limit.window)
     .fetch_one(db.pool())
-    .await?;
-    counter(&row)
+    .await
 }
 
 /// Makes a key wait until `until` before its next turn (progressive delays).
@@ -120,14 +108,12 @@ pub async fn undo(db: &Db, key: &str) -> Result<(), sqlx::Error> {
 
 /// Reads a counter without counting (an expired window reads as empty).
 pub async fn peek(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Counter, sqlx::Error> {
-    let row = sqlx::query("SELECT count, window_start, last_at, blocked_until FROM rate_limits WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        Some(r) if r.try_get::<i64, _>("window_start")? > now - limit.window => counter(&r)?,
-        _ => Counter::default(),
-    })
+    let row: Option<Counter> =
+        sqlx::query_as("SELECT count, window_start, last_at, blocked_until FROM rate_limits WHERE key = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.filter(|c| c.window_start > now - limit.window).unwrap_or_default())
 }
 
 /// Forgets a counter (e.g. sign-in failures after a password reset).

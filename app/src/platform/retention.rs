@@ -3,7 +3,6 @@
 
 use super::AppState;
 use super::clock::{DAY, MINUTE};
-use super::db::Db;
 
 /// Three years, the inactivity after which an account is deleted.
 pub const INACTIVE_ACCOUNT: i64 = 3 * 365 * DAY;
@@ -123,55 +122,24 @@ pub struct Purged {
     pub requests: u64,
 }
 
-async fn exec(db: &Db, sql: &str, before: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query(sql).bind(before).execute(db.pool()).await.map(|r| r.rows_affected())
-}
-
-/// Applies every period of the table once, at the state's clock.
+/// Applies every period of the table once, at the state's clock: each table's owner
+/// deletes its own rows.
 pub async fn apply(state: &AppState) -> Result<Purged, sqlx::Error> {
     let db = &state.db;
     let now = state.now();
-    let mut p = Purged {
-        unverified: crate::accounts::service::purge_unverified(db, now - UNVERIFIED_ACCOUNT).await?,
-        ..Purged::default()
-    };
-    let (warned, deleted) = crate::accounts::inactivity::apply(state).await?;
-    p.warned = warned;
-    p.inactive = deleted;
+    let (warned, inactive) = crate::accounts::inactivity::apply(state).await?;
     let spent = now - SPENT_SECRETS;
-    p.secrets =
-        exec(db, "DELETE FROM email_tokens WHERE (used_at IS NOT NULL OR expires_at < $1) AND created_at < $1", spent)
-            .await?
-            + exec(
-                db,
-                "DELETE FROM access_codes WHERE (used_at IS NOT NULL OR expires_at < $1) AND created_at < $1",
-                spent,
-            )
-            .await?
-            + exec(db, "DELETE FROM one_time_codes WHERE expires_at < $1", spent).await?
-            + exec(db, "DELETE FROM recovery_codes WHERE used_at IS NOT NULL AND used_at < $1", spent).await?;
-    // Audit lines about documents stay as long as the documents (see the lab interface).
-    p.audit = exec(
-        db,
-        "DELETE FROM audit_log WHERE at < $1 AND subject_type NOT IN ('report', 'invoice', 'document')",
-        now - LOGS,
-    )
-    .await?;
-    p.outbox = exec(
-        db,
-        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1)",
-        now - LOGS,
-    )
-    .await?;
-    p.links = exec(
-        db,
-        "UPDATE record_links SET typed_last_name = NULL, typed_first_name = NULL \
-         WHERE reviewed_at IS NOT NULL AND reviewed_at < $1 AND (typed_last_name IS NOT NULL OR typed_first_name IS NOT NULL)",
-        now - REVIEWED_NAMES,
-    )
-    .await?
-        + exec(db, "DELETE FROM record_links WHERE status = 'rejected' AND reviewed_at < $1", now - LOGS).await?;
-    p.requests =
-        exec(db, "DELETE FROM access_requests WHERE state = 'refused' AND updated_at < $1", now - LOGS).await?;
-    Ok(p)
+    Ok(Purged {
+        unverified: crate::accounts::store::purge_unverified(db, now - UNVERIFIED_ACCOUNT).await?,
+        warned,
+        inactive,
+        secrets: crate::accounts::store::purge_spent_tokens(db, spent).await?
+            + crate::first_login::store::purge_spent(db, spent).await?
+            + super::one_time_code::purge(db, spent).await?
+            + crate::second_factor::store::purge_used(db, spent).await?,
+        audit: super::audit::purge(db, now - LOGS).await?,
+        outbox: super::mail::outbox::purge(db, now - LOGS).await?,
+        links: crate::activation::store::purge_reviewed(db, now - REVIEWED_NAMES, now - LOGS).await?,
+        requests: crate::access_request::store::purge_refused(db, now - LOGS).await?,
+    })
 }

@@ -260,6 +260,12 @@ pub async fn revoke(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await.map(|_| ())
 }
 
+/// Deletes one session inside the caller's transaction (a pending sign-in giving way to a
+/// full session).
+pub async fn remove(tx: &mut Tx, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut **tx).await.map(|_| ())
+}
+
 /// Ends one of a user's sessions by its public handle; false when it was not theirs (or
 /// already ended).
 pub async fn revoke_handle(tx: &mut Tx, user_id: i64, handle: &str) -> Result<bool, sqlx::Error> {

@@ -11,10 +11,11 @@ use tokio::sync::Notify;
 /// Settings the app needs at run time (the server's configuration builds them).
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Public base URL, without trailing slash, used in e-mail links and Origin checks.
-    pub public_url: String,
-    /// Secret key for keyed hashes; at least 32 bytes.
-    pub secret_key: Vec<u8>,
+    /// Public base URL, used in e-mail links and Origin checks.
+    pub public_url: url::Url,
+    /// Secret key for keyed hashes and sealing; at least 32 bytes. Never printed (its
+    /// `Debug` is redacted).
+    pub secret_key: secrecy::SecretSlice<u8>,
     /// Whether cookies carry `Secure` and the `__Host-` prefix (true for https).
     pub secure_cookies: bool,
     /// Production mode: no development conveniences.
@@ -27,20 +28,18 @@ pub struct Settings {
 
 impl Settings {
     /// The origin (`scheme://host[:port]`) of the public URL.
-    pub fn public_origin(&self) -> &str {
-        let url = self.public_url.as_str();
-        match url.find("://") {
-            Some(i) => match url[i + 3..].find('/') {
-                Some(j) => &url[..i + 3 + j],
-                None => url,
-            },
-            None => url,
-        }
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
     }
 
-    /// An absolute URL for a path of the site.
+    /// An absolute URL for a path of the site (the public URL may have a path prefix).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.public_url.trim_end_matches('/'), path)
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+
+    /// The secret key's bytes, for the few functions that derive keys from it.
+    pub fn secret(&self) -> &[u8] {
+        secrecy::ExposeSecret::expose_secret(&self.secret_key)
     }
 }
 
@@ -79,7 +78,18 @@ impl AppState {
 
     /// Keyed hash under this server's secret (see [`super::crypto::keyed_hash`]).
     pub fn keyed_hash(&self, purpose: &str, value: &str) -> String {
-        super::crypto::keyed_hash(&self.settings.secret_key, purpose, value)
+        super::crypto::keyed_hash(self.settings.secret(), purpose, value)
+    }
+
+    /// Seals a secret that must be read back (see [`super::secretbox`]).
+    pub fn seal_secret(&self, plaintext: &[u8]) -> Result<String, super::secretbox::SealError> {
+        super::secretbox::seal(self.settings.secret(), plaintext)
+    }
+
+    /// Opens a value sealed by [`AppState::seal_secret`]; `None` if tampered with or sealed
+    /// under another key.
+    pub fn open_secret(&self, sealed: &str) -> Option<Vec<u8>> {
+        super::secretbox::open(self.settings.secret(), sealed)
     }
 }
 
@@ -95,22 +105,4 @@ pub fn app_state() -> Result<AppState, AppError> {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })
-}
-
-/// Logs a database or other internal error with its cause, and turns it into the
-/// user-facing error: [`AppError::Unavailable`] (503) when the database cannot be reached
-/// or stays locked — the request failed whole and may be retried — else
-/// [`AppError::Internal`].
-pub fn internal<E: std::fmt::Display + 'static>(context: &'static str) -> impl FnOnce(E) -> AppError {
-    move |e| {
-        let unavailable =
-            (&e as &dyn std::any::Any).downcast_ref::<sqlx::Error>().is_some_and(super::db::is_unavailable);
-        if unavailable {
-            tracing::warn!(error = %e, "{context}: database unavailable");
-            AppError::Unavailable
-        } else {
-            tracing::error!(error = %e, "{context}");
-            AppError::Internal
-        }
-    }
 }

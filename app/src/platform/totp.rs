@@ -1,70 +1,31 @@
-//! Time-based one-time passwords (RFC 6238 over RFC 4226, HMAC-SHA-1, 30-second steps),
-//! base32 secrets (RFC 4648), `otpauth://` URIs and their QR code rendered as SVG.
+//! Time-based one-time passwords for authenticator apps. The RFC 6238 arithmetic, base32
+//! and the `otpauth://` URI come from `totp-rs`; Sésame keeps its own policy on top: one
+//! step of clock drift either way, and a code never accepted twice (a step at or before the
+//! last one used is refused). The QR code is rendered here as SVG (no script, no image).
 
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha1::Sha1;
+use totp_rs::{Algorithm, Secret, TOTP};
 
 /// Step length in seconds.
 pub const STEP: u64 = 30;
 /// Digits of a code.
-pub const DIGITS: u32 = 6;
+pub const DIGITS: usize = 6;
+/// Name shown in authenticator apps.
+const ISSUER: &str = "Sésame";
 
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-/// Base32 without padding.
-pub fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for &b in bytes {
-        acc = (acc << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(BASE32[((acc >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(BASE32[((acc << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+/// The generator of an account's codes, from its base32 seed; `None` for a seed that does
+/// not decode or is shorter than RFC 4226 allows.
+fn generator(secret_b32: &str, account: &str) -> Option<TOTP> {
+    let compact: String = secret_b32.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let bytes = Secret::Encoded(compact).to_bytes().ok()?;
+    TOTP::new(Algorithm::SHA1, DIGITS, 0, STEP, bytes, Some(ISSUER.into()), account.into()).ok()
 }
 
-/// Decodes base32 (case and spaces ignored).
-pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in s.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = BASE32.iter().position(|&b| b as char == c.to_ascii_uppercase())? as u32;
-        acc = (acc << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-/// A new random 160-bit secret, base32.
+/// A new random 160-bit seed, base32.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 20];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base32_encode(&bytes)
-}
-
-/// The HOTP value of a counter (RFC 4226), with `digits` digits.
-pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> u32 {
-    let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(secret).expect("HMAC accepts any key length");
-    mac.update(&counter.to_be_bytes());
-    let hash = mac.finalize().into_bytes();
-    let offset = (hash[19] & 0x0f) as usize;
-    let binary = (u32::from(hash[offset]) & 0x7f) << 24
-        | u32::from(hash[offset + 1]) << 16
-        | u32::from(hash[offset + 2]) << 8
-        | u32::from(hash[offset + 3]);
-    binary % 10u32.pow(digits)
+    Secret::Raw(bytes.to_vec()).to_encoded().to_string()
 }
 
 /// The step of a Unix time in seconds.
@@ -72,40 +33,30 @@ pub fn step_of(unix_secs: u64) -> u64 {
     unix_secs / STEP
 }
 
+/// The code an app shows at `unix_secs` (what a test or the bench types).
+pub fn code_at(secret_b32: &str, unix_secs: u64) -> Option<String> {
+    Some(generator(secret_b32, "")?.generate(unix_secs))
+}
+
 /// Checks a typed code at `unix_secs`, accepting one step of clock drift either way, and
 /// refusing steps at or before `last_step` (a code works once). Returns the step used.
-pub fn verify(secret: &[u8], typed: &str, unix_secs: u64, last_step: Option<u64>) -> Option<u64> {
+pub fn verify(secret_b32: &str, typed: &str, unix_secs: u64, last_step: Option<u64>) -> Option<u64> {
     let digits: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-    if digits.len() != DIGITS as usize || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.len() != DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let value: u32 = digits.parse().ok()?;
+    let totp = generator(secret_b32, "")?;
     let now = step_of(unix_secs);
     [now.saturating_sub(1), now, now + 1]
         .into_iter()
         .filter(|s| last_step.is_none_or(|last| *s > last))
-        .find(|s| hotp(secret, *s, DIGITS) == value)
+        .find(|s| totp.check(&digits, s * STEP))
 }
 
-/// The `otpauth://` URI authenticator apps read from the QR code.
-pub fn otpauth_uri(secret_b32: &str, account: &str) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
-    format!(
-        "otpauth://totp/{}:{}?secret={secret_b32}&issuer={}&algorithm=SHA1&digits=6&period=30",
-        enc("Sésame"),
-        enc(account),
-        enc("Sésame")
-    )
+/// The `otpauth://` URI authenticator apps read from the QR code; `None` for a seed that
+/// does not decode.
+pub fn otpauth_uri(secret_b32: &str, account: &str) -> Option<String> {
+    Some(generator(secret_b32, account)?.get_url())
 }
 
 /// The QR code of a text as an SVG image (rendered on the server: no script, no image file).
@@ -138,57 +89,60 @@ pub fn grouped(secret: &str) -> String {
 mod tests {
     use super::*;
 
-    /// RFC 6238, appendix B (SHA-1, 8 digits).
+    /// The RFC 6238 seed for SHA-1 ("12345678901234567890"), base32.
+    const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    /// RFC 6238, appendix B (SHA-1, 8 digits), through the same crate and seed decoding.
     #[test]
     fn rfc6238_test_vectors() {
-        let secret = b"12345678901234567890";
+        let bytes = Secret::Encoded(RFC_SEED.into()).to_bytes().unwrap();
+        assert_eq!(bytes, b"12345678901234567890");
+        let totp = TOTP::new(Algorithm::SHA1, 8, 0, STEP, bytes, None, String::new()).unwrap();
         for (time, expected) in [
-            (59u64, 94_287_082u32),
-            (1_111_111_109, 7_081_804),
-            (1_111_111_111, 14_050_471),
-            (1_234_567_890, 89_005_924),
-            (2_000_000_000, 69_279_037),
-            (20_000_000_000, 65_353_130),
+            (59u64, "94287082"),
+            (1_111_111_109, "07081804"),
+            (1_111_111_111, "14050471"),
+            (1_234_567_890, "89005924"),
+            (2_000_000_000, "69279037"),
+            (20_000_000_000, "65353130"),
         ] {
-            assert_eq!(hotp(secret, step_of(time), 8), expected, "t={time}");
+            assert_eq!(totp.generate(time), expected, "t={time}");
         }
-    }
-
-    /// RFC 4226, appendix D (6 digits).
-    #[test]
-    fn rfc4226_test_vectors() {
-        let expected = [755_224, 287_082, 359_152, 969_429, 338_314, 254_676, 287_922, 162_583, 399_871, 520_489];
-        for (counter, value) in expected.iter().enumerate() {
-            assert_eq!(hotp(b"12345678901234567890", counter as u64, 6), *value);
-        }
+        // The six-digit codes Sésame checks are the last six digits of the same values.
+        assert_eq!(code_at(RFC_SEED, 1_234_567_890).as_deref(), Some("005924"));
     }
 
     #[test]
     fn verification_allows_drift_and_refuses_replay() {
-        let secret = b"12345678901234567890";
         let t = 1_234_567_890u64;
-        let code = format!("{:06}", hotp(secret, step_of(t), 6));
-        assert_eq!(verify(secret, &code, t, None), Some(step_of(t)));
-        assert_eq!(verify(secret, &code, t + 30, None), Some(step_of(t)), "one step late");
-        assert_eq!(verify(secret, &code, t + 90, None), None, "too late");
-        assert_eq!(verify(secret, &code, t, Some(step_of(t))), None, "used once already");
-        assert_eq!(verify(secret, "12345", t, None), None);
-        assert_eq!(verify(secret, &format!("{} {}", &code[..3], &code[3..]), t, None), Some(step_of(t)));
+        let code = code_at(RFC_SEED, t).unwrap();
+        assert_eq!(verify(RFC_SEED, &code, t, None), Some(step_of(t)));
+        assert_eq!(verify(RFC_SEED, &code, t + 30, None), Some(step_of(t)), "one step late");
+        assert_eq!(verify(RFC_SEED, &code, t - 30, None), Some(step_of(t)), "one step early");
+        assert_eq!(verify(RFC_SEED, &code, t + 90, None), None, "too late");
+        assert_eq!(verify(RFC_SEED, &code, t, Some(step_of(t))), None, "used once already");
+        assert_eq!(verify(RFC_SEED, "12345", t, None), None);
+        assert_eq!(verify(RFC_SEED, &format!("{} {}", &code[..3], &code[3..]), t, None), Some(step_of(t)));
+        assert_eq!(verify("not base32!", &code, t, None), None);
     }
 
     #[test]
-    fn base32_round_trip() {
-        assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
-        assert_eq!(base32_decode("mzxw 6ytb oi").unwrap(), b"foobar");
+    fn new_seeds_are_160_bits_and_usable() {
         let s = new_secret();
         assert_eq!(s.len(), 32);
-        assert_eq!(base32_decode(&s).unwrap().len(), 20);
+        assert_ne!(s, new_secret());
+        assert!(code_at(&s, 0).is_some());
+        assert!(code_at(&grouped(&s).to_lowercase(), 0) == code_at(&s, 0), "spaces and case ignored");
     }
 
     #[test]
     fn uri_and_qr() {
-        let uri = otpauth_uri("JBSWY3DPEHPK3PXP", "jean@labo.fr");
-        assert!(uri.starts_with("otpauth://totp/S%C3%A9same:jean@labo.fr?secret=JBSWY3DPEHPK3PXP&issuer=S%C3%A9same"));
+        let uri = otpauth_uri("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "jean@labo.fr").unwrap();
+        assert!(
+            uri.starts_with("otpauth://totp/S%C3%A9same:jean%40labo.fr?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+            "{uri}"
+        );
+        assert!(uri.contains("issuer=S%C3%A9same"));
         let svg = qr_svg(&uri);
         assert!(svg.starts_with("<svg") && svg.contains("<path d=\"M"));
         assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");

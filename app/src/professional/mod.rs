@@ -4,4 +4,4 @@
 #[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod store;

@@ -1,7 +1,7 @@
 //! `/resultats` and `/factures` — each needs its right, checked on the server for every
 //! request — and the professional's part of `/mon-compte`.
 
-use super::service::{self, ProAccess};
+use super::store::{self, ProAccess};
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -27,10 +27,7 @@ pub async fn access_for(user: Option<CurrentUser>, area: Area) -> Result<ProAcce
         return Err(AppError::Forbidden);
     }
     let state = app_state()?;
-    let access = service::access_of(&state.db, user.id)
-        .await
-        .map_err(crate::platform::state::internal("access"))?
-        .ok_or(AppError::Forbidden)?;
+    let access = store::access_of(&state.db, user.id).await?.ok_or(AppError::Forbidden)?;
     let allowed = match area {
         Area::Results => access.rights.results,
         Area::Invoices => access.rights.invoices,
@@ -63,7 +60,7 @@ fn area_page(area: Area) -> impl IntoView {
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
         let sites = match app_state() {
-            Ok(state) => service::visible_sites(&state.db, &access).await.unwrap_or_default(),
+            Ok(state) => store::visible_sites(&state.db, &access).await.unwrap_or_default(),
             Err(_) => Vec::new(),
         };
         view! {
@@ -103,21 +100,21 @@ pub fn ProfessionalHome(
         let Ok(state) = app_state() else {
             return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
         };
-        let access = service::access_of(&state.db, user.id).await.ok().flatten();
-        let approver = !service::approver_structures(&state.db, user.id).await.unwrap_or_default().is_empty();
+        let access = store::access_of(&state.db, user.id).await.ok().flatten();
+        let approver = !store::approver_structures(&state.db, user.id).await.unwrap_or_default().is_empty();
         let Some(access) = access else {
             return view! { <section class="panel"><p>{lang.t("Votre compte n'est rattaché à aucune structure.", "Your account belongs to no structure.")}</p></section> }.into_any();
         };
-        let structure = crate::structures::service::find(&state.db, access.structure_id)
+        let structure = crate::structures::store::find(&state.db, access.structure_id)
             .await
             .ok()
             .flatten()
             .map(|s| s.name)
             .unwrap_or_default();
-        let sites = service::visible_sites(&state.db, &access).await.unwrap_or_default();
+        let sites = store::visible_sites(&state.db, &access).await.unwrap_or_default();
         let welcome = crate::pages::query_param("bienvenue").is_some();
         view! {
-            {welcome.then(|| view! { <crate::ui::plain::Notice kind=crate::form::NoticeKind::Success message=lang.t("Votre compte est activé. Bienvenue sur Sésame !", "Your account is active. Welcome to Sésame!")/> })}
+            {welcome.then(|| view! { <crate::ui::notice::Notice outcome=Some(crate::form::Outcome::notice(crate::form::NoticeKind::Success, lang.t("Votre compte est activé. Bienvenue sur Sésame !", "Your account is active. Welcome to Sésame!")))/> })}
             <section class="panel">
                 <h2>{structure}</h2>
                 <p class="meta">{access.profile.label(lang)}" · "{lang.t("droits : ", "rights: ")}{access.rights.describe(lang)}</p>

@@ -7,20 +7,20 @@
 //! support resets it or a password reset lifts it. Turning the factor on or off, and a reset
 //! by support, end the account's other sessions and tell its owner by e-mail.
 
-use crate::accounts::flows::{hash_error, open_session_at};
+use super::emails::{self, Change};
+use super::store as recovery;
+use crate::accounts::flows::open_session_at;
+use crate::accounts::store as accounts;
 use crate::domain::account::UserKind;
 use crate::domain::activation_code::ActivationCode;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
-use crate::platform::mail::template::{Message, greeting};
 use crate::platform::one_time_code::{self, Purpose};
 use crate::platform::session::{self, Stage};
-use crate::platform::state::internal;
-use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, secretbox, totp};
-use sqlx::Row;
+use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, totp};
 
 /// Number of recovery codes.
 pub const RECOVERY_CODES: usize = 10;
@@ -34,123 +34,35 @@ pub enum Method {
     Email,
 }
 
-fn recovery_hash(state: &AppState, code: &ActivationCode) -> String {
-    state.keyed_hash("recovery-code", code.as_canonical())
-}
-
 /// The enrolment state of an account: (enabled at, pending secret in clear).
-pub async fn enrolment(state: &AppState, user_id: i64) -> AppResult<(Option<i64>, Option<String>)> {
-    let row = sqlx::query("SELECT totp_enabled_at, totp_pending_secret FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("second factor"))?;
-    let enabled: Option<i64> = row.try_get("totp_enabled_at").map_err(internal("decode"))?;
-    let pending: Option<String> = row.try_get("totp_pending_secret").map_err(internal("decode"))?;
-    let pending =
-        pending.and_then(|p| secretbox::open(&state.settings.secret_key, &p)).and_then(|b| String::from_utf8(b).ok());
-    Ok((enabled, pending))
+pub async fn enrolment(state: &AppState, user_id: i64) -> FlowResult<(Option<i64>, Option<String>)> {
+    let row = accounts::second_factor(&state.db, user_id).await?;
+    let pending = row.totp_pending_secret.and_then(|p| state.open_secret(&p)).and_then(|b| String::from_utf8(b).ok());
+    Ok((row.totp_enabled_at, pending))
 }
 
 /// Starts an enrolment: a new secret waits for its first code.
-pub async fn start(state: &AppState, ctx: &RequestContext) -> AppResult<Outcome> {
+pub async fn start(state: &AppState, ctx: &RequestContext) -> FlowResult<Outcome> {
     let user = ctx.require_user()?;
     let secret = totp::new_secret();
-    sqlx::query("UPDATE users SET totp_pending_secret = $1 WHERE id = $2")
-        .bind(secretbox::seal(&state.settings.secret_key, secret.as_bytes()))
-        .bind(user.id)
-        .execute(state.db.pool())
-        .await
-        .map_err(internal("start second factor"))?;
+    accounts::set_pending_totp(&state.db, user.id, &state.seal_secret(secret.as_bytes())?).await?;
     leptos_axum::redirect("/mon-compte/securite");
     Ok(Outcome::ok())
 }
 
-/// The mail telling an account's owner that its second factor changed, and that its other
-/// sessions were ended.
-fn changed_mail(
-    lang: Lang,
-    to: &str,
-    first_name: &str,
-    what: SecondFactorChange,
-    help: &str,
-) -> crate::platform::mail::Mail {
-    let (subject, paragraph, template) = match what {
-        SecondFactorChange::Enabled => (
-            lang.t("Authentification à deux facteurs activée", "Two-factor authentication turned on"),
-            lang.t(
-                "L'authentification à deux facteurs vient d'être activée sur votre compte Sésame. Vos autres sessions ont été fermées.",
-                "Two-factor authentication was just turned on for your Sésame account. Your other sessions were signed out.",
-            ),
-            "second_factor_enabled",
-        ),
-        SecondFactorChange::Disabled => (
-            lang.t("Authentification à deux facteurs désactivée", "Two-factor authentication turned off"),
-            lang.t(
-                "L'authentification à deux facteurs vient d'être désactivée sur votre compte Sésame. Vos autres sessions ont été fermées.",
-                "Two-factor authentication was just turned off for your Sésame account. Your other sessions were signed out.",
-            ),
-            "second_factor_disabled",
-        ),
-        SecondFactorChange::Reset => (
-            lang.t("Votre second facteur d'authentification a été réinitialisé", "Your second factor was reset"),
-            lang.t(
-                "Le support a réinitialisé votre authentification à deux facteurs, à votre demande, et fermé toutes vos sessions. À votre prochaine connexion, configurez à nouveau votre application d'authentification.",
-                "Support reset your two-factor authentication, as you asked, and signed out all your sessions. At your next sign-in, set up your authenticator app again.",
-            ),
-            "second_factor_reset",
-        ),
-    };
-    Message {
-        subject: subject.into(),
-        greeting: greeting(lang, first_name),
-        paragraphs: vec![
-            paragraph.into(),
-            format!(
-                "{} {help}",
-                lang.t(
-                    "Si ce n'est pas vous, choisissez immédiatement un nouveau mot de passe :",
-                    "If this was not you, choose a new password right away:",
-                )
-            ),
-        ],
-        ..Default::default()
-    }
-    .render(lang, to, template)
-}
-
-#[derive(Clone, Copy)]
-enum SecondFactorChange {
-    Enabled,
-    Disabled,
-    Reset,
-}
-
 /// Queues the mail of a second-factor change to the account's owner, in the caller's
 /// transaction.
-async fn tell_owner(
-    state: &AppState,
-    tx: &mut crate::platform::db::Tx,
-    user_id: i64,
-    what: SecondFactorChange,
-) -> AppResult<()> {
-    let row = sqlx::query("SELECT email, first_name, lang FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(internal("user"))?;
-    let (email, first, lang): (String, String, String) = (
-        row.try_get("email").map_err(internal("decode"))?,
-        row.try_get("first_name").map_err(internal("decode"))?,
-        row.try_get("lang").map_err(internal("decode"))?,
-    );
-    let mail = changed_mail(Lang::from_code(&lang), &email, &first, what, &state.settings.url("/mot-de-passe-oublie"));
-    outbox::enqueue(tx, &mail, state.now()).await.map_err(internal("outbox"))
+async fn tell_owner(state: &AppState, tx: &mut crate::platform::db::Tx, user_id: i64, what: Change) -> FlowResult<()> {
+    let user = accounts::find_in(tx, user_id).await?.ok_or(AppError::Forbidden)?;
+    let help = state.settings.url("/mot-de-passe-oublie");
+    let mail = emails::changed(user.language(), &user.email, &user.first_name, what, &help);
+    outbox::enqueue(tx, &mail, state.now()).await?;
+    Ok(())
 }
 
 /// Confirms an enrolment with a first code; returns the recovery codes, shown once. The
 /// account's other sessions end and its owner is told.
-pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> AppResult<Outcome> {
+pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
     limits::check(state, LimitedAction::SecondFactor { user_id: user.id }).await?;
@@ -161,8 +73,7 @@ pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> AppRe
             lang.t("Commencez par afficher le QR code.", "Start by showing the QR code."),
         ));
     };
-    let bytes = totp::base32_decode(&secret).unwrap_or_default();
-    let Some(step) = totp::verify(&bytes, code, (state.now() / 1000) as u64, None) else {
+    let Some(step) = totp::verify(&secret, code, (state.now() / 1000) as u64, None) else {
         return Ok(Outcome::invalid(
             vec![("code".into(), lang.t(
                 "Ce code ne correspond pas : saisissez les 6 chiffres affichés par l'application en ce moment (vérifiez que l'heure du téléphone est juste).",
@@ -172,44 +83,20 @@ pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> AppRe
         ));
     };
     let now = state.now();
-    let mut codes = Vec::with_capacity(RECOVERY_CODES);
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    sqlx::query(
-        "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = $1, totp_last_step = $2 WHERE id = $3",
-    )
-    .bind(now)
-    .bind(step as i64)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal("enable"))?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("codes"))?;
-    for _ in 0..RECOVERY_CODES {
-        let code = ActivationCode::generate(&mut rand::rngs::OsRng);
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
-            .bind(user.id)
-            .bind(recovery_hash(state, &code))
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("codes"))?;
-        codes.push(code.grouped());
-    }
-    let ended =
-        session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await.map_err(internal("sessions"))?;
+    let mut tx = state.db.begin().await?;
+    accounts::enable_totp(&mut tx, user.id, step as i64, now).await?;
+    let codes =
+        recovery::replace(state, &mut tx, user.id, RECOVERY_CODES).await?.iter().map(ActivationCode::grouped).collect();
+    let ended = session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), "second_factor.enabled", "user", Some(user.id))
             .with(serde_json::json!({ "sessions_ended": ended })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tell_owner(state, &mut tx, user.id, SecondFactorChange::Enabled).await?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tell_owner(state, &mut tx, user.id, Change::Enabled).await?;
+    tx.commit().await?;
     state.wake_mailer();
     limits::forget(state, LimitedAction::SecondFactor { user_id: user.id }).await?;
     Ok(Outcome {
@@ -228,19 +115,15 @@ pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> AppRe
 
 /// Turns the authenticator app off, after the current password. Refused to support agents
 /// and administrators, for whom it is mandatory. Other sessions end; the owner is told.
-pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: String) -> AppResult<Outcome> {
+pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: String) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
     if user.kind == UserKind::Support {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     limits::check(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
-    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user.id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("password"))?;
-    if !state.hasher.verify(current_password, stored).await.map_err(hash_error)? {
+    let stored = accounts::find_by_id(&state.db, user.id).await?.and_then(|u| u.password_hash);
+    if !state.hasher.verify(current_password, stored).await? {
         return Ok(Outcome::invalid(
             vec![(
                 "current_password".into(),
@@ -251,38 +134,30 @@ pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: S
     }
     limits::forget(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let r = sqlx::query(
-        "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL \
-         WHERE id = $1 AND totp_enabled_at IS NOT NULL",
-    )
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal("disable"))?;
-    if r.rows_affected() == 0 {
-        return Ok(Outcome::notice(
+    let not_on = || {
+        Outcome::notice(
             NoticeKind::Warn,
             lang.t("L'authentification à deux facteurs n'était pas activée.", "Two-factor authentication was not on."),
-        ));
+        )
+    };
+    if accounts::second_factor(&state.db, user.id).await?.totp_enabled_at.is_none() {
+        return Ok(not_on());
     }
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("codes"))?;
-    let ended =
-        session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await.map_err(internal("sessions"))?;
+    let mut tx = state.db.begin().await?;
+    if !accounts::clear_totp(&mut tx, user.id).await? {
+        return Ok(not_on());
+    }
+    recovery::remove_all(&mut tx, user.id).await?;
+    let ended = session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), "second_factor.disabled", "user", Some(user.id))
             .with(serde_json::json!({ "sessions_ended": ended })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tell_owner(state, &mut tx, user.id, SecondFactorChange::Disabled).await?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tell_owner(state, &mut tx, user.id, Change::Disabled).await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -298,51 +173,23 @@ pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: S
 
 /// E-mails a new sign-in code to an account (the previous one dies). Never for support
 /// agents and administrators, whose only second factor is the app.
-pub async fn send_email_code(state: &AppState, user_id: i64) -> AppResult<()> {
-    let row = sqlx::query("SELECT email, first_name, lang, kind FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("user"))?;
-    let kind: String = row.try_get("kind").map_err(internal("decode"))?;
-    if kind == UserKind::Support.as_str() {
-        return Err(AppError::Forbidden);
+pub async fn send_email_code(state: &AppState, user_id: i64) -> FlowResult<()> {
+    let user = accounts::find_by_id(&state.db, user_id).await?.ok_or(AppError::Forbidden)?;
+    if user.kind == UserKind::Support {
+        return Err(AppError::Forbidden.into());
     }
-    let (email, first, lang): (String, String, String) = (
-        row.try_get("email").map_err(internal("decode"))?,
-        row.try_get("first_name").map_err(internal("decode"))?,
-        row.try_get("lang").map_err(internal("decode"))?,
-    );
-    let lang = Lang::from_code(&lang);
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let code = one_time_code::issue(state, &mut tx, user_id, Purpose::SignIn).await.map_err(internal("code"))?;
-    let mail = Message {
-        subject: lang.t("Votre code de connexion Sésame", "Your Sésame sign-in code").into(),
-        greeting: greeting(lang, &first),
-        paragraphs: vec![lang
-            .t(
-                "Pour terminer votre connexion à Sésame, saisissez ce code à 6 chiffres. Il est valable 10 minutes et ne sert qu'une fois.",
-                "To finish signing in to Sésame, type this 6-digit code. It is valid for 10 minutes and works once.",
-            )
-            .into()],
-        code: Some(code),
-        after: vec![lang
-            .t(
-                "Si vous n'essayez pas de vous connecter, quelqu'un connaît votre mot de passe : changez-le dès maintenant.",
-                "If you are not trying to sign in, someone knows your password: change it now.",
-            )
-            .into()],
-        ..Default::default()
-    }
-    .render(lang, &email, "sign_in_code");
-    outbox::enqueue(&mut tx, &mail, state.now()).await.map_err(internal("outbox"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    let (email, first, lang) = (&user.email, &user.first_name, user.language());
+    let mut tx = state.db.begin().await?;
+    let code = one_time_code::issue(state, &mut tx, user_id, Purpose::SignIn).await?;
+    let mail = emails::sign_in_code(lang, email, first, &code);
+    outbox::enqueue(&mut tx, &mail, state.now()).await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(())
 }
 
 /// "Renvoyer le code" / "Recevoir un code par e-mail" on `/connexion/code`.
-pub async fn resend_email_code(state: &AppState, ctx: &RequestContext) -> AppResult<Outcome> {
+pub async fn resend_email_code(state: &AppState, ctx: &RequestContext) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user_id = ctx.second_factor_pending.ok_or_else(|| ctx.sign_in_error())?;
     limits::check(state, LimitedAction::EmailCodeSend { user_id }).await?;
@@ -369,10 +216,10 @@ fn blocked(lang: Lang) -> Outcome {
 
 /// Checks the second factor of a pending sign-in (code from the app, code e-mailed, or a
 /// recovery code), and turns the session into a full one.
-pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: Option<&str>) -> AppResult<Outcome> {
+pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: Option<&str>) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let Some(user_id) = ctx.second_factor_pending else {
-        return Err(AppError::SignInRequired);
+        return Err(AppError::SignInRequired.into());
     };
     // Counted first: parallel guesses each take a number, and only the first few are
     // checked at all.
@@ -382,20 +229,10 @@ pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: O
         return Ok(blocked(lang));
     }
     let now = state.now();
-    let row = sqlx::query("SELECT totp_secret, totp_last_step, kind, email FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(state.db.pool())
-        .await
-        .map_err(internal("user"))?;
-    let sealed: Option<String> = row.try_get("totp_secret").map_err(internal("decode"))?;
-    let last_step: Option<i64> = row.try_get("totp_last_step").map_err(internal("decode"))?;
-    let kind: String = row.try_get("kind").map_err(internal("decode"))?;
-    let email: String = row.try_get("email").map_err(internal("decode"))?;
-    let kind = UserKind::parse(&kind).ok_or_else(|| internal("decode")(format!("unknown kind {kind}")))?;
-    let secret = sealed
-        .and_then(|s| secretbox::open(&state.settings.secret_key, &s))
-        .and_then(|b| totp::base32_decode(&String::from_utf8(b).ok()?));
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let accounts::SecondFactorRow { kind, email, totp_secret, totp_last_step: last_step, .. } =
+        accounts::second_factor(&state.db, user_id).await?;
+    let secret = totp_secret.and_then(|s| state.open_secret(&s)).and_then(|b| String::from_utf8(b).ok());
+    let mut tx = state.db.begin().await?;
     let digits: String = typed.chars().filter(|c| c.is_ascii_digit()).collect();
     let six_digits = digits.len() == 6 && typed.chars().all(|c| c.is_ascii_digit() || c.is_whitespace());
     let mut accepted = false;
@@ -404,41 +241,21 @@ pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: O
             secret.as_ref().and_then(|s| totp::verify(s, typed, (now / 1000) as u64, last_step.map(|l| l as u64)))
         {
             // Conditional update: a code works once, even with two requests at once.
-            let r = sqlx::query(
-                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
-            )
-            .bind(step as i64)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("step"))?;
-            accepted = r.rows_affected() == 1;
+            accepted = accounts::use_totp_step(&mut tx, user_id, step as i64).await?;
         }
         if !accepted && kind != UserKind::Support {
-            accepted = one_time_code::spend(state, &mut tx, user_id, Purpose::SignIn, &digits)
-                .await
-                .map_err(internal("e-mailed code"))?;
+            accepted = one_time_code::spend(state, &mut tx, user_id, Purpose::SignIn, &digits).await?;
         }
-    } else if let Ok(code) = ActivationCode::parse(typed) {
-        let r = sqlx::query(
-            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+    } else if let Ok(code) = ActivationCode::parse(typed)
+        && recovery::spend(state, &mut tx, user_id, &code, now).await?
+    {
+        audit::record(
+            &mut tx,
+            now,
+            AuditEntry::new(Some(user_id), "second_factor.recovery_code_used", "user", Some(user_id)),
         )
-        .bind(now)
-        .bind(user_id)
-        .bind(recovery_hash(state, &code))
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("recovery"))?;
-        if r.rows_affected() == 1 {
-            audit::record(
-                &mut tx,
-                now,
-                AuditEntry::new(Some(user_id), "second_factor.recovery_code_used", "user", Some(user_id)),
-            )
-            .await
-            .map_err(internal("audit"))?;
-            accepted = true;
-        }
+        .await?;
+        accepted = true;
     }
     if !accepted {
         drop(tx);
@@ -452,13 +269,9 @@ pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: O
     }
     // The pending session gives way to a new, full one.
     if let Some(hash) = &ctx.session_hash {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal("session"))?;
+        session::remove(&mut tx, hash).await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     limits::forget(state, LimitedAction::SecondFactor { user_id }).await?;
     limits::forget(state, LimitedAction::SecondFactorHardStop { user_id }).await?;
     limits::forget(state, LimitedAction::SignInAccount { email_key: &email.to_lowercase() }).await?;
@@ -473,30 +286,21 @@ pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: O
 /// Removes a user's second factor (support, after checking the person's identity): they
 /// enrol again at their next visit. Their sessions end; they are told by e-mail; a blocked
 /// second factor is unblocked.
-pub async fn reset(state: &AppState, actor: i64, user_id: i64) -> AppResult<()> {
+pub async fn reset(state: &AppState, actor: i64, user_id: i64) -> FlowResult<()> {
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    sqlx::query("UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("reset"))?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("reset"))?;
-    let ended = session::revoke_all(&mut tx, user_id, None).await.map_err(internal("sessions"))?;
+    let mut tx = state.db.begin().await?;
+    accounts::clear_totp(&mut tx, user_id).await?;
+    recovery::remove_all(&mut tx, user_id).await?;
+    let ended = session::revoke_all(&mut tx, user_id, None).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(actor), "second_factor.reset", "user", Some(user_id))
             .with(serde_json::json!({ "sessions_ended": ended })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tell_owner(state, &mut tx, user_id, SecondFactorChange::Reset).await?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tell_owner(state, &mut tx, user_id, Change::Reset).await?;
+    tx.commit().await?;
     limits::forget(state, LimitedAction::SecondFactorHardStop { user_id }).await?;
     state.wake_mailer();
     Ok(())

@@ -6,7 +6,8 @@ use crate::form::{Outcome, submitted};
 use crate::pages::errors::ErrorPage;
 use crate::pages::query_param;
 use crate::platform::{app_state, request_context, totp};
-use crate::ui::plain::{Input, OutcomeNotice, PlainForm, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{Input, PlainForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -34,9 +35,13 @@ pub fn SecurityPage() -> impl IntoView {
         let Ok(state) = app_state() else { return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any() };
         let (enabled, pending) = match super::flows::enrolment(&state, user.id).await {
             Ok(v) => v,
-            Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
+            Err(e) => return view! { <ErrorPage lang=lang error=e.into()/> }.into_any(),
         };
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user.id).fetch_one(state.db.pool()).await.unwrap_or_default();
+        let email = match crate::accounts::store::find_by_id(&state.db, user.id).await {
+            Ok(Some(u)) => u.email,
+            Ok(None) => return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any(),
+            Err(e) => return view! { <ErrorPage lang=lang error=crate::error::FlowError::from(e).into()/> }.into_any(),
+        };
         let sessions = crate::platform::session::list_for_user(&state.db, user.id, state.now()).await.unwrap_or_default();
         let others = sessions.iter().filter(|s| s.handle != current).count();
         let body = match (enabled, pending) {
@@ -62,7 +67,7 @@ pub fn SecurityPage() -> impl IntoView {
                 })}
             }.into_any(),
             (None, Some(secret)) => {
-                let svg = totp::qr_svg(&totp::otpauth_uri(&secret, &email));
+                let svg = totp::otpauth_uri(&secret, &email).map(|uri| totp::qr_svg(&uri)).unwrap_or_default();
                 view! {
                     <ol class="choices">
                         <li>{lang.t("Ouvrez votre application d'authentification (par exemple FreeOTP, Aegis, Google Authenticator…) et scannez ce QR code :", "Open your authenticator app (for example FreeOTP, Aegis, Google Authenticator…) and scan this QR code:")}</li>
@@ -102,8 +107,8 @@ pub fn SecurityPage() -> impl IntoView {
                         "Two-factor authentication is mandatory for support and administrators: set it up to reach the back-office.",
                     )}</p>
                 })}
-                <OutcomeNotice outcome=outcome.clone().map(|mut o| { o.items.clear(); o })/>
-                <OutcomeNotice outcome=other_outcome.clone()/>
+                <Notice outcome=outcome.clone().map(|mut o| { o.items.clear(); o })/>
+                <Notice outcome=other_outcome.clone()/>
                 <h2>{lang.t("Authentification à deux facteurs", "Two-factor authentication")}</h2>
                 {body}
                 <h2>{lang.t("Mot de passe", "Password")}</h2>
@@ -163,14 +168,12 @@ pub fn SecondFactorPage() -> impl IntoView {
     };
     Suspend::new(async move {
         let Ok(state) = app_state() else { return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any() };
-        let row: Option<(String, Option<i64>)> =
-            sqlx::query_as("SELECT kind, totp_enabled_at FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(state.db.pool())
-                .await
-                .unwrap_or_default();
-        let (kind, app) = row.map(|(k, t)| (k, t.is_some())).unwrap_or_default();
-        let email_allowed = kind != crate::domain::account::UserKind::Support.as_str();
+        let row = match crate::accounts::store::second_factor(&state.db, user_id).await {
+            Ok(row) => row,
+            Err(e) => return view! { <ErrorPage lang=lang error=crate::error::FlowError::from(e).into()/> }.into_any(),
+        };
+        let app = row.totp_enabled_at.is_some();
+        let email_allowed = row.kind != crate::domain::account::UserKind::Support;
         let intro = if app {
             lang.t("Saisissez le code à 6 chiffres affiché par votre application d'authentification.", "Type the 6-digit code shown by your authenticator app.")
         } else {
@@ -189,7 +192,7 @@ pub fn SecondFactorPage() -> impl IntoView {
             <section class="panel narrow">
                 <h1>{lang.t("Code de vérification", "Verification code")}</h1>
                 <p>{intro}</p>
-                <OutcomeNotice outcome=outcome/>
+                <Notice outcome=outcome/>
                 <PlainForm fn_path={<VerifySecondFactor as ServerFn>::PATH} page=page.clone()>
                     <input type="hidden" name="next" value=next/>
                     <Input id="code" name="code" label=lang.t("Code de vérification", "Verification code") autocomplete="one-time-code"
@@ -232,7 +235,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 "Vos autres sessions seront fermées et un e-mail vous confirmera le changement.",
                 "Your other sessions will be signed out and an e-mail will confirm the change.",
             )}</p>
-            <OutcomeNotice outcome=outcome/>
+            <Notice outcome=outcome/>
             <PlainForm fn_path={<ChangePassword as ServerFn>::PATH} page="/mon-compte/mot-de-passe">
                 <Input id="current_password" name="current_password" label=lang.t("Mot de passe actuel", "Current password")
                     input_type="password" autocomplete="current-password" error=current_error.unwrap_or_default()/>

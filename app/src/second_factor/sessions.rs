@@ -2,24 +2,22 @@
 //! other session, change the password (the current one first; other sessions end; an
 //! e-mail tells them).
 
-use crate::accounts::flows::hash_error;
 use crate::domain::password;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
 
 /// Ends one of the person's other sessions by its handle, or every other one (`"all"`).
-pub async fn end(state: &AppState, ctx: &RequestContext, handle: &str) -> AppResult<Outcome> {
+pub async fn end(state: &AppState, ctx: &RequestContext, handle: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let mut tx = state.db.begin().await?;
     let ended = if handle == "all" {
-        session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await.map_err(internal("sessions"))?
+        session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await?
     } else if ctx.session_handle.as_deref() == Some(handle) {
         return Ok(Outcome::notice(
             NoticeKind::Warn,
@@ -29,7 +27,7 @@ pub async fn end(state: &AppState, ctx: &RequestContext, handle: &str) -> AppRes
             ),
         ));
     } else {
-        u64::from(session::revoke_handle(&mut tx, user.id, handle).await.map_err(internal("sessions"))?)
+        u64::from(session::revoke_handle(&mut tx, user.id, handle).await?)
     };
     audit::record(
         &mut tx,
@@ -37,9 +35,8 @@ pub async fn end(state: &AppState, ctx: &RequestContext, handle: &str) -> AppRes
         AuditEntry::new(Some(user.id), "account.sessions_ended", "user", Some(user.id))
             .with(serde_json::json!({ "ended": ended })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     Ok(Outcome::notice(
         NoticeKind::Success,
         match (lang, ended) {
@@ -58,13 +55,10 @@ pub async fn change_password(
     ctx: &RequestContext,
     current: String,
     new_password: String,
-) -> AppResult<Outcome> {
+) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
-    let account = crate::accounts::service::find_by_id(&state.db, user.id)
-        .await
-        .map_err(internal("user"))?
-        .ok_or(AppError::SignInRequired)?;
+    let account = crate::accounts::store::find_by_id(&state.db, user.id).await?.ok_or(AppError::SignInRequired)?;
     let personal = [account.email.as_str(), account.first_name.as_str(), account.last_name.as_str()];
     let mut errors = Vec::new();
     if current.is_empty() {
@@ -80,7 +74,7 @@ pub async fn change_password(
         return Ok(Outcome::invalid(errors, lang));
     }
     limits::check(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
-    if !state.hasher.verify(current, account.password_hash.clone()).await.map_err(hash_error)? {
+    if !state.hasher.verify(current, account.password_hash.clone()).await? {
         return Ok(Outcome::invalid(
             vec![(
                 "current_password".into(),
@@ -90,28 +84,26 @@ pub async fn change_password(
         ));
     }
     limits::forget(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
-    let hash = state.hasher.hash(new_password).await.map_err(hash_error)?;
+    let hash = state.hasher.hash(new_password).await?;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    crate::accounts::service::set_password(&mut tx, user.id, &hash, now).await.map_err(internal("password"))?;
-    let ended =
-        session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await.map_err(internal("sessions"))?;
+    let mut tx = state.db.begin().await?;
+    crate::accounts::store::set_password(&mut tx, user.id, &hash, now).await?;
+    let ended = session::revoke_all(&mut tx, user.id, ctx.session_hash.as_deref()).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(user.id), "account.password_changed", "user", Some(user.id))
             .with(serde_json::json!({ "sessions_ended": ended })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     let mail = crate::accounts::emails::password_changed(
         Lang::from_code(&account.lang),
         &account.email,
         &account.first_name,
         &state.settings.url("/mot-de-passe-oublie"),
     );
-    outbox::enqueue(&mut tx, &mail, now).await.map_err(internal("outbox"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    outbox::enqueue(&mut tx, &mail, now).await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,

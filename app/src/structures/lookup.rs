@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One site of a structure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct SiteInfo {
     /// Site id.
     pub id: i64,
@@ -18,6 +19,7 @@ pub struct SiteInfo {
 
 /// An approver, by name only (never their e-mail).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ApproverInfo {
     /// User id.
     pub id: i64,

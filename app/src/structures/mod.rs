@@ -5,4 +5,4 @@
 pub mod import;
 pub mod lookup;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod store;

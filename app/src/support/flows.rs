@@ -1,34 +1,22 @@
 //! Support's actions. Every call checks that the caller is an active support agent.
 
 use super::emails;
+use crate::access_request::store::{self as requests, RequestRow};
+use crate::accounts::store::{self as accounts, NewInvited};
 use crate::approval::flows::refuse_request;
-use crate::approval::requests::{self, RequestRow};
-use crate::domain::access_request::{Reason, RequestState, State, Stored};
+use crate::domain::access_request::{Reason, RequestState, Stored};
 use crate::domain::account::{AccountStatus, UserKind};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, FlowResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
 use crate::platform::db::{Tx, is_unique_violation};
+use crate::platform::guards::require_support;
 use crate::platform::mail::outbox;
-use crate::platform::session::CurrentUser;
-use crate::platform::state::internal;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
-use crate::professional::service::{self as pro, ProAccess};
+use crate::professional::store::{self as pro, ProAccess};
 
-/// The signed-in support agent, or the error to answer.
-pub fn require_support(ctx: &RequestContext) -> AppResult<CurrentUser> {
-    let user = ctx.require_user()?;
-    if user.kind != UserKind::Support || user.status != AccountStatus::Active {
-        return Err(AppError::Forbidden);
-    }
-    if !user.totp_enabled {
-        return Err(AppError::SecondFactorRequired);
-    }
-    Ok(user)
-}
-
-async fn request(state: &AppState, id: i64) -> AppResult<RequestRow> {
-    requests::find(&state.db, id).await.map_err(internal("request"))?.ok_or(AppError::Forbidden)
+async fn request(state: &AppState, id: i64) -> FlowResult<RequestRow> {
+    Ok(requests::find(&state.db, id).await?.ok_or(AppError::Forbidden)?)
 }
 
 fn already_handled(lang: Lang, name: &str) -> Outcome {
@@ -41,10 +29,6 @@ fn already_handled(lang: Lang, name: &str) -> Outcome {
     )
 }
 
-fn state_of<S: State>(_: &S) -> RequestState {
-    S::STATE
-}
-
 /// Issues a provisional access code for the request's account (the previous one dies) and
 /// queues its e-mail, in the caller's transaction.
 async fn send_access_code(
@@ -53,22 +37,22 @@ async fn send_access_code(
     request: &RequestRow,
     user_id: i64,
     now: i64,
-) -> AppResult<()> {
-    let code =
-        crate::first_login::codes::issue(state, tx, user_id, Some(request.id)).await.map_err(internal("code"))?;
+) -> FlowResult<()> {
+    let code = crate::first_login::store::issue(state, tx, user_id, Some(request.id)).await?;
     let mail = emails::access_code(
         Lang::from_code(&request.lang),
         &request.email,
         &request.first_name,
         &code.grouped(),
-        &crate::first_login::codes::first_sign_in_link(state, &code),
+        &crate::first_login::store::first_sign_in_link(state, &code),
     );
-    outbox::enqueue(tx, &mail, now).await.map_err(internal("outbox"))
+    outbox::enqueue(tx, &mail, now).await?;
+    Ok(())
 }
 
 /// Validates a request: creates the account with the approved rights and sites and e-mails
 /// a provisional access code.
-pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppResult<Outcome> {
+pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let request = request(state, id).await?;
@@ -77,40 +61,30 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
     };
     let validated = waiting.validate();
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    if !requests::transition(&mut tx, id, RequestState::PendingSupport, state_of(&validated), now)
-        .await
-        .map_err(internal("transition"))?
-    {
+    let mut tx = state.db.begin().await?;
+    if !requests::apply(&mut tx, id, &validated, now).await? {
         return Ok(already_handled(lang, &request.name()));
     }
     // A sign-up never confirmed does not keep the address from its real owner.
-    if let Some(squatter) = crate::accounts::service::remove_unverified(&mut tx, &request.email.to_lowercase())
-        .await
-        .map_err(internal("unverified"))?
-    {
+    if let Some(squatter) = accounts::remove_unverified(&mut tx, &request.email.to_lowercase()).await? {
         audit::record(
             &mut tx,
             now,
             AuditEntry::new(Some(agent.id), "account.unverified_removed", "user", Some(squatter))
                 .with(serde_json::json!({ "for_request": id })),
         )
-        .await
-        .map_err(internal("audit"))?;
+        .await?;
     }
-    let user_id: i64 = match sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, created_at, updated_at) \
-         VALUES ($1, $2, NULL, 'professional', 'invitation_sent', $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(&request.email)
-    .bind(request.email.to_lowercase())
-    .bind(&request.last_name)
-    .bind(&request.first_name)
-    .bind(&request.lang)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    {
+    let invited = NewInvited {
+        email: &request.email,
+        last_name: &request.last_name,
+        first_name: &request.first_name,
+        kind: UserKind::Professional,
+        is_admin: false,
+        lang: &request.lang,
+        invitation_lifecycle: false,
+    };
+    let user_id = match accounts::insert_invited(&mut tx, &invited, now).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
             return Ok(Outcome::notice(
@@ -121,11 +95,8 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
                 ),
             ));
         }
-        Err(e) => return Err(internal("create account")(e)),
+        Err(e) => return Err(crate::error::FlowError::from(e)),
     };
-    crate::accounts::service::set_name_keys(&mut tx, user_id, &request.last_name, &request.first_name)
-        .await
-        .map_err(internal("name keys"))?;
     let access = ProAccess {
         user_id,
         structure_id: request.structure_id,
@@ -133,34 +104,26 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
         rights: request.rights,
         scope: request.scope.clone(),
     };
-    pro::set_access(&mut tx, &access, now).await.map_err(internal("access"))?;
-    sqlx::query("UPDATE access_requests SET user_id = $1, decided_by = $2 WHERE id = $3")
-        .bind(user_id)
-        .bind(agent.id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal("request user"))?;
+    pro::set_access(&mut tx, &access, now).await?;
+    requests::set_account(&mut tx, id, user_id, agent.id).await?;
     send_access_code(state, &mut tx, &request, user_id, now).await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(agent.id), "request.validated", "access_request", Some(id)).with(serde_json::json!({
-            "from": "pending_support", "to": "validated", "user_id": user_id,
+            "from": validated.from_state().as_str(), "to": validated.to_state().as_str(), "user_id": user_id,
             "rights": requests::rights_json(request.rights), "sites": requests::scope_json(&request.scope),
         })),
     )
-    .await
-    .map_err(internal("audit"))?;
+    .await?;
     audit::record(
         &mut tx,
         now,
         AuditEntry::new(Some(agent.id), "access_code.issued", "user", Some(user_id))
             .with(serde_json::json!({ "request_id": id })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -177,7 +140,7 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> AppRes
 }
 
 /// Refuses a request pending validation, with a reason.
-pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> AppResult<Outcome> {
+pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let request = request(state, id).await?;
@@ -197,16 +160,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
     let Stored::AwaitingSupport(waiting) = Stored::from_state(request.state) else {
         return Ok(already_handled(lang, &request.name()));
     };
-    if !refuse_request(
-        state,
-        &agent,
-        &request,
-        RequestState::PendingSupport,
-        waiting.refuse(reason),
-        "request.refused_by_support",
-    )
-    .await?
-    {
+    if !refuse_request(state, &agent, &request, waiting.refuse(reason), "request.refused_by_support").await? {
         return Ok(already_handled(lang, &request.name()));
     }
     Ok(Outcome::notice(
@@ -221,7 +175,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
 }
 
 /// Sends a new provisional code for a validated request whose account is not active yet.
-pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> AppResult<Outcome> {
+pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let request = request(state, id).await?;
@@ -232,12 +186,11 @@ pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> Ap
         ));
     };
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
+    let mut tx = state.db.begin().await?;
     send_access_code(state, &mut tx, &request, user_id, now).await?;
     audit::record(&mut tx, now, AuditEntry::new(Some(agent.id), "access_code.reissued", "access_request", Some(id)))
-        .await
-        .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+        .await?;
+    tx.commit().await?;
     state.wake_mailer();
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -254,10 +207,10 @@ pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> Ap
 }
 
 /// Designates an active professional of a structure as one of its approvers.
-pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64, user_id: i64) -> AppResult<Outcome> {
+pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64, user_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
-    let Some(access) = pro::access_of(&state.db, user_id).await.map_err(internal("access"))? else {
+    let Some(access) = pro::access_of(&state.db, user_id).await? else {
         return Ok(Outcome::notice(
             NoticeKind::Error,
             lang.t(
@@ -266,10 +219,7 @@ pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64,
             ),
         ));
     };
-    let user = crate::accounts::service::find_by_id(&state.db, user_id)
-        .await
-        .map_err(internal("user"))?
-        .ok_or(AppError::Forbidden)?;
+    let user = crate::accounts::store::find_by_id(&state.db, user_id).await?.ok_or(AppError::Forbidden)?;
     if access.structure_id != structure_id || user.status != AccountStatus::Active {
         return Ok(Outcome::notice(
             NoticeKind::Error,
@@ -280,30 +230,18 @@ pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64,
         ));
     }
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let inserted = sqlx::query(
-        "INSERT INTO approver_delegations (structure_id, user_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (structure_id, user_id) WHERE revoked_at IS NULL DO NOTHING",
-    )
-    .bind(structure_id)
-    .bind(user_id)
-    .bind(agent.id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal("delegate"))?
-    .rows_affected();
-    if inserted == 1 {
+    let mut tx = state.db.begin().await?;
+    let inserted = pro::delegate(&mut tx, structure_id, user_id, agent.id, now).await?;
+    if inserted {
         audit::record(
             &mut tx,
             now,
             AuditEntry::new(Some(agent.id), "approver.delegated", "structure", Some(structure_id))
                 .with(serde_json::json!({ "user_id": user_id })),
         )
-        .await
-        .map_err(internal("audit"))?;
+        .await?;
     }
-    tx.commit().await.map_err(internal("commit"))?;
+    tx.commit().await?;
     let name = format!("{} {}", user.first_name, user.last_name);
     Ok(Outcome::notice(
         NoticeKind::Success,
@@ -315,18 +253,12 @@ pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64,
 }
 
 /// Withdraws a delegation.
-pub async fn revoke_delegation(state: &AppState, ctx: &RequestContext, delegation_id: i64) -> AppResult<Outcome> {
+pub async fn revoke_delegation(state: &AppState, ctx: &RequestContext, delegation_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let now = state.now();
-    let mut tx = state.db.begin().await.map_err(internal("begin"))?;
-    let row: Option<(i64, i64)> = sqlx::query_as("UPDATE approver_delegations SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL RETURNING structure_id, user_id")
-        .bind(now)
-        .bind(agent.id)
-        .bind(delegation_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal("revoke"))?;
+    let mut tx = state.db.begin().await?;
+    let row = pro::revoke_delegation(&mut tx, delegation_id, agent.id, now).await?;
     let Some((structure_id, user_id)) = row else {
         return Ok(Outcome::notice(
             NoticeKind::Warn,
@@ -339,9 +271,8 @@ pub async fn revoke_delegation(state: &AppState, ctx: &RequestContext, delegatio
         AuditEntry::new(Some(agent.id), "approver.revoked", "structure", Some(structure_id))
             .with(serde_json::json!({ "user_id": user_id })),
     )
-    .await
-    .map_err(internal("audit"))?;
-    tx.commit().await.map_err(internal("commit"))?;
+    .await?;
+    tx.commit().await?;
     Ok(Outcome::notice(
         NoticeKind::Success,
         lang.t("La délégation d'approbation est retirée.", "The approver delegation is withdrawn."),

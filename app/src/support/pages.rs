@@ -2,22 +2,23 @@
 //! `/support/structures/{id}`.
 
 use super::api::{DelegateApprover, ReissueAccessCode, RevokeDelegation, SupportRefuseRequest, ValidateRequest};
-use super::flows::require_support;
+use crate::access_request::store::{self as requests, RequestRow};
 use crate::approval::pages::day;
-use crate::approval::requests::{self, RequestRow};
 use crate::domain::access_request::{RequestState, Rights};
+use crate::domain::account::AccountStatus;
 use crate::error::AppError;
 use crate::form::{Outcome, Submitted, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
+use crate::platform::guards::require_support;
 use crate::platform::{AppState, app_state, request_context};
 use crate::structures::lookup::SiteInfo;
-use crate::ui::plain::{OutcomeNotice, PlainForm, RefusalForm, outcome_of};
+use crate::ui::notice::Notice;
+use crate::ui::plain::{PlainForm, RefusalForm, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
-use sqlx::Row;
 
 fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
     paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
@@ -101,7 +102,7 @@ pub fn SupportRequestsPage() -> impl IntoView {
             let mut validated_codes = Vec::new();
             for r in validated {
                 let latest = match r.user_id {
-                    Some(u) => crate::first_login::codes::latest(&state, u).await?,
+                    Some(u) => crate::first_login::store::latest(&state, u).await?,
                     None => None,
                 };
                 validated_codes.push((r, latest));
@@ -109,7 +110,7 @@ pub fn SupportRequestsPage() -> impl IntoView {
             let validated = validated_codes;
             let mut with_sites = Vec::new();
             for r in pending {
-                let sites = crate::structures::service::sites(&state.db, r.structure_id).await?;
+                let sites = crate::structures::store::sites(&state.db, r.structure_id).await?;
                 with_sites.push((r, sites));
             }
             Ok::<_, sqlx::Error>((with_sites, waiting, validated))
@@ -121,7 +122,7 @@ pub fn SupportRequestsPage() -> impl IntoView {
         view! {
             <Title text=lang.t("Demandes à valider", "Requests to validate")/>
             <h1>{lang.t("Demandes d'accès", "Access requests")}</h1>
-            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <Notice outcome=outcome_of(&sub, lang)/>
             <section class="panel">
                 <h2>{match lang { Lang::Fr => format!("À valider ({count})"), Lang::En => format!("To validate ({count})") }}</h2>
                 {if count == 0 {
@@ -230,15 +231,10 @@ pub fn SupportStructuresPage() -> impl IntoView {
             Ok(s) => s,
             Err(v) => return v,
         };
-        let rows = sqlx::query(
-            "SELECT s.id, s.correspondent_code, s.name, \
-               (SELECT COUNT(*) FROM sites x WHERE x.structure_id = s.id) AS sites, \
-               (SELECT COUNT(*) FROM sites x WHERE x.structure_id = s.id AND x.migrated_at IS NOT NULL) AS migrated \
-             FROM structures s ORDER BY s.name",
-        )
-        .fetch_all(state.db.pool())
-        .await
-        .unwrap_or_default();
+        let rows = match crate::structures::store::overview(&state.db).await {
+            Ok(rows) => rows,
+            Err(e) => return view! { <ErrorPage lang=lang error=crate::error::FlowError::from(e).into()/> }.into_any(),
+        };
         view! {
             <Title text=lang.t("Structures", "Structures")/>
             <h1>{lang.t("Structures", "Structures")}</h1>
@@ -248,11 +244,7 @@ pub fn SupportStructuresPage() -> impl IntoView {
                         <thead><tr><th>{lang.t("Code correspondant", "Correspondent code")}</th><th>{lang.t("Structure", "Structure")}</th><th>{lang.t("Sites migrés", "Migrated sites")}</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
-                                let id: i64 = r.try_get("id").unwrap_or_default();
-                                let code: String = r.try_get("correspondent_code").unwrap_or_default();
-                                let name: String = r.try_get("name").unwrap_or_default();
-                                let sites: i64 = r.try_get("sites").unwrap_or_default();
-                                let migrated: i64 = r.try_get("migrated").unwrap_or_default();
+                                let crate::structures::store::StructureSummary { id, correspondent_code: code, name, sites, migrated } = r;
                                 view! { <tr>
                                     <td data-label=lang.t("Code correspondant", "Correspondent code")><a href=format!("/support/structures/{id}")>{code}</a></td>
                                     <td data-label=lang.t("Structure", "Structure")>{name}</td>
@@ -279,49 +271,37 @@ pub fn SupportStructurePage() -> impl IntoView {
             Ok(s) => s,
             Err(v) => return v,
         };
-        let Ok(Some(structure)) = crate::structures::service::find(&state.db, id).await else {
+        let Ok(Some(structure)) = crate::structures::store::find(&state.db, id).await else {
             return view! { <crate::pages::errors::NotFound lang=lang/> }.into_any();
         };
-        let sites = sqlx::query("SELECT name, city, migrated_at FROM sites WHERE structure_id = $1 ORDER BY name")
-            .bind(id)
-            .fetch_all(state.db.pool())
-            .await
-            .unwrap_or_default();
-        let biologists: Vec<String> = crate::professional::service::members(&state.db, id)
+        let sites = crate::structures::store::site_migrations(&state.db, id).await.unwrap_or_default();
+        let biologists: Vec<String> = crate::professional::store::members(&state.db, id)
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|m| m.profile == crate::domain::access_request::Profile::Biologist && m.status == "active")
+            .filter(|m| {
+                m.profile == crate::domain::access_request::Profile::Biologist && m.status == AccountStatus::Active
+            })
             .map(|m| m.name)
             .collect();
-        let delegations = sqlx::query(
-            "SELECT d.id, u.first_name || ' ' || u.last_name AS name, d.granted_at FROM approver_delegations d JOIN users u ON u.id = d.user_id \
-             WHERE d.structure_id = $1 AND d.revoked_at IS NULL ORDER BY d.granted_at",
-        )
-        .bind(id)
-        .fetch_all(state.db.pool())
-        .await
-        .unwrap_or_default();
-        let approvers = crate::structures::service::approvers(&state.db, id).await.unwrap_or_default();
-        let candidates: Vec<crate::professional::service::Member> =
-            crate::professional::service::members(&state.db, id)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|m| m.status == "active" && !approvers.iter().any(|a| a.id == m.user_id))
-                .collect();
+        let delegations = crate::professional::store::delegations(&state.db, id).await.unwrap_or_default();
+        let approvers = crate::structures::store::approvers(&state.db, id).await.unwrap_or_default();
+        let candidates: Vec<crate::professional::store::Member> = crate::professional::store::members(&state.db, id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.status == AccountStatus::Active && !approvers.iter().any(|a| a.id == m.user_id))
+            .collect();
         let page = format!("/support/structures/{id}");
         view! {
             <Title text=structure.name.clone()/>
             <h1>{structure.name.clone()}" ("{structure.code.clone()}")"</h1>
-            <OutcomeNotice outcome=outcome_of(&sub, lang)/>
+            <Notice outcome=outcome_of(&sub, lang)/>
             <section class="panel">
                 <h2>{lang.t("Sites", "Sites")}</h2>
                 <ul class="choices">
                     {sites.into_iter().map(|s| {
-                        let name: String = s.try_get("name").unwrap_or_default();
-                        let city: String = s.try_get("city").unwrap_or_default();
-                        let migrated: Option<i64> = s.try_get("migrated_at").unwrap_or_default();
+                        let crate::structures::store::SiteMigration { name, city, migrated_at: migrated } = s;
                         view! {
                             <li>{format!("{name} — {city} ")}
                                 {match migrated {
@@ -343,9 +323,7 @@ pub fn SupportStructurePage() -> impl IntoView {
                 <h3>{lang.t("Délégations", "Delegations")}</h3>
                 <ul class="cards">
                     {delegations.into_iter().map(|d| {
-                        let did: i64 = d.try_get("id").unwrap_or_default();
-                        let name: String = d.try_get("name").unwrap_or_default();
-                        let at: i64 = d.try_get("granted_at").unwrap_or_default();
+                        let crate::professional::store::Delegation { id: did, name, granted_at: at } = d;
                         let page = page.clone();
                         view! {
                             <li class="card">

@@ -51,23 +51,6 @@ pub fn FieldError(
     }
 }
 
-/// A general message above or below a form (`role="alert"` for errors).
-#[component]
-pub fn Notice(
-    /// The message, if any.
-    #[prop(into)]
-    message: Signal<Option<String>>,
-    /// `error`, `success` or `info`.
-    kind: &'static str,
-) -> impl IntoView {
-    let role = if kind == "error" { "alert" } else { "status" };
-    view! {
-        <div class=move || if message.with(Option::is_some) { format!("notice notice-{kind}") } else { "notice-empty".to_string() } role=role>
-            {move || message.get()}
-        </div>
-    }
-}
-
 /// The state of one input in an island: its value, whether the person left it once, and
 /// whether they changed it since the last answer of the server.
 #[derive(Clone, Copy)]

@@ -104,11 +104,11 @@ async fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> (Ve
     let mut waiting = 0;
     match user.kind {
         UserKind::Professional => {
-            let access = crate::professional::service::access_of(&state.db, user.id).await.ok().flatten();
+            let access = crate::professional::store::access_of(&state.db, user.id).await.ok().flatten();
             let structures =
-                crate::professional::service::approver_structures(&state.db, user.id).await.unwrap_or_default();
+                crate::professional::store::approver_structures(&state.db, user.id).await.unwrap_or_default();
             if !structures.is_empty() {
-                waiting = crate::approval::requests::pending_for(&state.db, &structures).await.unwrap_or(0);
+                waiting = crate::access_request::store::pending_for(&state.db, &structures).await.unwrap_or(0);
             }
             let rights = access.map(|a| a.rights).unwrap_or_default();
             if rights.results {

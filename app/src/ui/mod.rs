@@ -3,5 +3,6 @@
 pub mod fields;
 #[cfg(feature = "ssr")]
 pub mod layout;
+pub mod notice;
 #[cfg(feature = "ssr")]
 pub mod plain;

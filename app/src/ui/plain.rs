@@ -2,7 +2,7 @@
 //! server function and renders the page again with the outcome (see `crate::form`). No
 //! WebAssembly involved, so they cost the browser nothing.
 
-use crate::form::{FN_FIELD, NoticeKind, Outcome, Submitted};
+use crate::form::{FN_FIELD, Outcome, Submitted};
 use crate::ui::fields::Required;
 use leptos::prelude::*;
 
@@ -29,39 +29,6 @@ pub fn PlainForm(
             {children()}
         </form>
     }
-}
-
-/// The notice of a submitted outcome (or of an error), above a form.
-#[component]
-pub fn OutcomeNotice(
-    /// The outcome to show, if any.
-    outcome: Option<Outcome>,
-) -> impl IntoView {
-    outcome.and_then(|o| {
-        let follow = o.follow_up;
-        o.notice.map(|(kind, message)| {
-            let role = if kind == NoticeKind::Error { "alert" } else { "status" };
-            view! {
-                <div class=format!("notice notice-{}", kind.class()) role=role>
-                    <p>{message}</p>
-                    {follow.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
-                </div>
-            }
-        })
-    })
-}
-
-/// A static notice.
-#[component]
-pub fn Notice(
-    /// How it reads.
-    kind: NoticeKind,
-    /// The text.
-    #[prop(into)]
-    message: String,
-) -> impl IntoView {
-    let role = if kind == NoticeKind::Error { "alert" } else { "status" };
-    view! { <div class=format!("notice notice-{}", kind.class()) role=role><p>{message}</p></div> }
 }
 
 /// The outcome of a submission, mapping real failures to a notice in the given language.

@@ -94,10 +94,10 @@ async fn start(hasher: Option<Arc<PasswordHasher>>) -> anyhow::Result<Bench> {
     let base = format!("http://{addr}");
     let config = Config {
         mode: Mode::Development,
-        database_url: url,
+        database_url: url.into(),
         database_max_connections: 16,
         bind: addr,
-        public_url: base.clone(),
+        public_url: url::Url::parse(&base)?,
         smtp_url: None,
         mail_from: "Sésame <bench@sesame.test>".into(),
         mail_dir: std::env::temp_dir().join("sesame-bench-mail"),
@@ -361,7 +361,7 @@ async fn users_list_bench() -> anyhow::Result<()> {
          VALUES ('admin@bench.test', 'admin@bench.test', $1, 'support', 'active', 'Admin', 'Bench', 'fr', 1, $2, $3, $3, $3)",
     )
     .bind(hash)
-    .bind(sesame_app::platform::secretbox::seal(&state.settings.secret_key, secret.as_bytes()))
+    .bind(state.seal_secret(secret.as_bytes())?)
     .bind(now)
     .execute(state.db.pool())
     .await?;
@@ -371,11 +371,7 @@ async fn users_list_bench() -> anyhow::Result<()> {
         .form(&[("email", "admin@bench.test"), ("password", PASSWORD)])
         .send()
         .await?;
-    let key = sesame_app::platform::totp::base32_decode(secret).unwrap_or_default();
-    let code = format!(
-        "{:06}",
-        sesame_app::platform::totp::hotp(&key, sesame_app::platform::totp::step_of((state.now() / 1000) as u64), 6)
-    );
+    let code = sesame_app::platform::totp::code_at(secret, (state.now() / 1000) as u64).unwrap_or_default();
     let r = http
         .post(format!("{}/api/connexion-code", bench.base))
         .header("accept", "application/json")

@@ -8,6 +8,7 @@
 
 use crate::config::Config;
 use anyhow::{Context, bail};
+use secrecy::ExposeSecret;
 use std::path::{Path, PathBuf};
 
 /// Name of the database inside a backup.
@@ -16,7 +17,7 @@ const DB_ENTRY: &str = "sesame.db";
 const DOCUMENTS_ENTRY: &str = "documents";
 
 fn sqlite_path(config: &Config) -> anyhow::Result<PathBuf> {
-    let Some(rest) = config.database_url.strip_prefix("sqlite://") else {
+    let Some(rest) = config.database_url.expose_secret().strip_prefix("sqlite://") else {
         bail!(
             "SESAME_DATABASE_URL is PostgreSQL: back it up with its own tools, e.g.\n  \
              pg_dump -Fc -d \"$SESAME_DATABASE_URL\" -f sesame.dump\nand restore into an empty database with\n  \

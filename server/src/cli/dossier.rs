@@ -2,7 +2,7 @@
 //! codes, until the lab system's API exists.
 
 use anyhow::{Context, bail};
-use sesame_app::activation::records::{self, NewRecord};
+use sesame_app::activation::store::{self as records, NewRecord};
 use sesame_app::domain::activation_code::ActivationCode;
 use sesame_app::platform::AppState;
 use std::collections::HashSet;

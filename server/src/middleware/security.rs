@@ -66,7 +66,7 @@ fn new_nonce() -> String {
 /// Refuses cross-origin state changes, then adds security headers to every response.
 pub async fn security(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !is_same_origin(req.headers(), state.settings.public_origin(), !state.settings.production) {
+    if !safe && !is_same_origin(req.headers(), &state.settings.public_origin(), !state.settings.production) {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-origin request refused");
         return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
     }

@@ -2,85 +2,6 @@
 
 use crate::helpers::*;
 use futures::future::join_all;
-use sesame_app::domain::date::Date;
-use sesame_app::structures::import;
-
-/// Reference data of these tests.
-pub(crate) struct Seeded {
-    /// Sites of 86BV01 (open, with an approver), by name.
-    pub(crate) open_sites: Vec<i64>,
-    /// The approver of 86BV01.
-    pub(crate) approver: i64,
-    /// The approver of 17ATL3 (used to try naming another structure's approver).
-    pub(crate) other_approver: i64,
-}
-
-/// Creates an active biologist of a structure; returns the user id.
-pub(crate) async fn biologist(app: &TestApp, email: &str, first: &str, last: &str, code: &str) -> i64 {
-    let now = app.state().now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, created_at, updated_at) \
-         VALUES ($1, $2, NULL, 'professional', 'active', $3, $4, 'fr', $5, $5) RETURNING id",
-    )
-    .bind(email)
-    .bind(email.to_lowercase())
-    .bind(last)
-    .bind(first)
-    .bind(now)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
-         SELECT $1, id, 'biologist', 1, 1, 1, $2 FROM structures WHERE correspondent_code = $3",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(code)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    id
-}
-
-/// Loads three structures (open with approver, not yet open, open without approver) and a
-/// fourth open one with its own approver.
-pub(crate) async fn seed(app: &TestApp) -> Seeded {
-    let csv = "correspondent_code,structure_name,site_name,city,postcode,departement\n\
-        86BV01,Laboratoire BioVienne,BioVienne Poitiers Centre,Poitiers,86000,86\n\
-        86BV01,Laboratoire BioVienne,BioVienne Châtellerault,Châtellerault,86100,86\n\
-        86BV01,Laboratoire BioVienne,BioVienne Niort,Niort,79000,79\n\
-        16CHB2,Laboratoire Charente Biologie,Charente Biologie Angoulême,Angoulême,16000,16\n\
-        17ATL3,Laboratoire Atlantique Analyses,Atlantique La Rochelle,La Rochelle,17000,17\n\
-        33BX04,Laboratoire Bordeaux Bio,Bordeaux Bio Centre,Bordeaux,33000,33\n";
-    import::store_structures(&app.db, &import::parse_structures(csv).unwrap(), app.state().now()).await.unwrap();
-    let today = app.state().today();
-    let past = Date { day: 1, ..today }.add_months(-1).iso();
-    let future = Date { day: 1, ..today }.add_months(2).iso();
-    let rollout = format!("departement,opens_on\n86,{past}\n79,{past}\n17,{past}\n33,{past}\n16,{future}\n");
-    import::store_rollout(&app.db, &import::parse_rollout(&rollout).unwrap()).await.unwrap();
-    let approver = biologist(app, "jeanne.lefort@labo.test", "Jeanne", "Lefort", "86BV01").await;
-    let other_approver = biologist(app, "paul.girard@labo.test", "Paul", "Girard", "33BX04").await;
-    let open_sites: Vec<i64> = sqlx::query_scalar("SELECT s.id FROM sites s JOIN structures t ON t.id = s.structure_id WHERE t.correspondent_code = '86BV01' ORDER BY s.id")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap();
-    Seeded { open_sites, approver, other_approver }
-}
-
-/// A complete request's fields, to adjust.
-pub(crate) fn request(profile: &str, code: &str, email: &str) -> Vec<(String, String)> {
-    vec![
-        ("profile".into(), profile.into()),
-        ("rights_profile".into(), profile.into()),
-        ("correspondent_code".into(), code.into()),
-        ("last_name".into(), "Moreau".into()),
-        ("first_name".into(), "Lucie".into()),
-        ("email".into(), email.into()),
-        ("phone".into(), "05 49 12 34 56".into()),
-        ("sites_mode".into(), "all".into()),
-    ]
-}
 
 async fn send(app: &TestApp, fields: &[(String, String)]) -> reqwest::Response {
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -124,7 +45,7 @@ async fn request_row(app: &TestApp, email: &str) -> Option<(String, i64, i64, i6
 #[tokio::test]
 async fn the_code_is_looked_up_forgivingly_and_approvers_show_by_name_only() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let (status, body) = app.call("/api/structure", &[("code", " 86 bv-01 ")]).await;
     assert_eq!(status, 200);
     let found = &body["Found"];
@@ -145,7 +66,7 @@ async fn the_code_is_looked_up_forgivingly_and_approvers_show_by_name_only() {
 #[tokio::test]
 async fn a_biologist_gets_both_rights_by_default_and_goes_to_support() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let mut fields = request("biologist", "86bv01", "bio@labo.test");
     fields.push(("results".into(), "on".into()));
     fields.push(("invoices".into(), "on".into()));
@@ -169,7 +90,7 @@ async fn a_biologist_gets_both_rights_by_default_and_goes_to_support() {
 #[tokio::test]
 async fn a_collaborator_with_rights_names_an_approver_who_is_told() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let mut fields = request("collaborator", "86BV01", "collab@labo.test");
     fields.push(("results".into(), "on".into()));
     fields.push(("approver".into(), seeded.approver.to_string()));
@@ -200,7 +121,7 @@ async fn a_collaborator_with_rights_names_an_approver_who_is_told() {
 #[tokio::test]
 async fn a_collaborator_without_rights_needs_no_approver() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let (status, body) = call(&app, &request("collaborator", "17ATL3", "sans-droit@labo.test")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(request_row(&app, "sans-droit@labo.test").await.unwrap().0, "pending_support");
@@ -209,7 +130,7 @@ async fn a_collaborator_without_rights_needs_no_approver() {
 #[tokio::test]
 async fn rights_without_a_registered_approver_are_refused_with_the_way_forward() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let mut fields = request("collaborator", "17ATL3", "attente@labo.test");
     fields.push(("invoices".into(), "on".into()));
     let (_, body) = call(&app, &fields).await;
@@ -221,7 +142,7 @@ async fn rights_without_a_registered_approver_are_refused_with_the_way_forward()
 #[tokio::test]
 async fn an_approver_of_another_structure_is_refused() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let mut fields = request("collaborator", "86BV01", "intrus@labo.test");
     fields.push(("results".into(), "on".into()));
     fields.push(("approver".into(), seeded.other_approver.to_string()));
@@ -238,7 +159,7 @@ async fn an_approver_of_another_structure_is_refused() {
 #[tokio::test]
 async fn a_structure_not_yet_open_is_refused_even_if_the_browser_is_bypassed() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let (status, body) = call(&app, &request("biologist", "16CHB2", "trop-tot@labo.test")).await;
     assert_eq!(status, 200);
     let error = field_error(&body, "correspondent_code").unwrap();
@@ -249,7 +170,7 @@ async fn a_structure_not_yet_open_is_refused_even_if_the_browser_is_bypassed() {
 #[tokio::test]
 async fn sites_must_be_chosen_among_the_structures_own() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let mut fields = request("biologist", "86BV01", "sites@labo.test");
     fields.retain(|(k, _)| k != "sites_mode");
     fields.push(("sites_mode".into(), "some".into()));
@@ -275,7 +196,7 @@ async fn sites_must_be_chosen_among_the_structures_own() {
 #[tokio::test]
 async fn one_address_one_account_without_saying_which() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     // Used by an account (here a biologist's), by a pending request, or free: one answer.
     let (s1, by_account) = call(&app, &request("biologist", "86BV01", "Jeanne.Lefort@labo.test")).await;
     let (s2, first) = call(&app, &request("biologist", "86BV01", "pris@labo.test")).await;
@@ -291,7 +212,7 @@ async fn one_address_one_account_without_saying_which() {
 #[tokio::test]
 async fn concurrent_requests_with_one_address_make_one_request() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let attempts = (0..6).map(|i| {
         let client = app.new_browser();
         let base = app.base.clone();
@@ -313,7 +234,7 @@ async fn concurrent_requests_with_one_address_make_one_request() {
 #[tokio::test]
 async fn without_javascript_the_server_renders_the_sites_and_the_profile_defaults() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     // Step 1: profile and code, "show my structure".
     let r = app
         .submit(
@@ -369,7 +290,7 @@ async fn without_javascript_the_server_renders_the_sites_and_the_profile_default
 #[tokio::test]
 async fn switching_profile_without_javascript_asks_to_confirm_the_rights() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let mut fields = request("collaborator", "86BV01", "change@labo.test");
     fields.retain(|(k, _)| k != "rights_profile");
     fields.push(("rights_profile".into(), "biologist".into()));
@@ -390,7 +311,7 @@ async fn switching_profile_without_javascript_asks_to_confirm_the_rights() {
 #[tokio::test]
 async fn bad_input_gets_a_message_per_field() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     let fields = vec![
         ("rights_profile".to_string(), String::new()),
         ("correspondent_code".to_string(), "??".to_string()),

@@ -4,52 +4,15 @@
 use crate::helpers::*;
 use futures::future::join_all;
 
-/// Signs up through the form posted without JavaScript.
-pub(crate) async fn sign_up(app: &TestApp, email: &str, last: &str, first: &str, birth: &str) -> reqwest::Response {
-    app.submit(
-        "/inscription",
-        "/api/inscription",
-        &[
-            ("email", email),
-            ("password", PASSWORD),
-            ("last_name", last),
-            ("first_name", first),
-            ("birth_date", birth),
-            ("terms", "on"),
-            ("website", ""),
-        ],
-    )
-    .await
-}
-
-/// Signs up, confirms the address through the mailed link, and signs in.
-pub(crate) async fn verified_patient(app: &TestApp, email: &str, last: &str, first: &str, birth: &str) {
-    let r = sign_up(app, email, last, first, birth).await;
-    assert_eq!(r.status(), 303, "sign-up redirects");
-    let mail = app.mail_to(email, "Confirmez").await;
-    let link = app.link_in(&mail, "/verifier-email?jeton=");
-    let token = link.split("jeton=").nth(1).unwrap().to_string();
-    let r = app.submit(&format!("/verifier-email?jeton={token}"), "/api/verifier-email", &[("token", &token)]).await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), "/connexion?verifie=1");
-    let r = sign_in(app, email, PASSWORD).await;
-    assert_eq!(r.status(), 303, "signed in");
-}
-
-/// Signs in through the plain form.
-pub(crate) async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.submit("/connexion", "/api/connexion", &[("email", email), ("password", password)]).await
-}
-
 #[tokio::test]
 async fn a_patient_signs_up_verifies_and_signs_in() {
     let app = TestApp::spawn().await;
-    let r = sign_up(&app, "Camille.Bernard@Exemple.fr", "Bernard", "Camille", "1992-01-20").await;
+    let r = app.sign_up("Camille.Bernard@Exemple.fr", "Bernard", "Camille", "1992-01-20").await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/inscription/envoyee");
 
     // Before verification, sign-in explains and offers a new link.
-    let r = sign_in(&app, "camille.bernard@exemple.fr", PASSWORD).await;
+    let r = app.sign_in("camille.bernard@exemple.fr", PASSWORD).await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(
@@ -74,7 +37,7 @@ async fn a_patient_signs_up_verifies_and_signs_in() {
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("déjà servi"));
 
-    let r = sign_in(&app, "CAMILLE.bernard@exemple.FR", PASSWORD).await;
+    let r = app.sign_in("CAMILLE.bernard@exemple.FR", PASSWORD).await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/mon-compte");
     let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -89,7 +52,7 @@ async fn a_patient_signs_up_verifies_and_signs_in() {
 #[tokio::test]
 async fn verification_links_expire_after_a_day() {
     let app = TestApp::spawn().await;
-    sign_up(&app, "jour@exemple.fr", "Dupont", "Jean", "1970-05-05").await;
+    app.sign_up("jour@exemple.fr", "Dupont", "Jean", "1970-05-05").await;
     let mail = app.mail_to("jour@exemple.fr", "Confirmez").await;
     let token = app.link_in(&mail, "/verifier-email?jeton=").split("jeton=").nth(1).unwrap().to_string();
     app.clock.advance_days(1);
@@ -236,8 +199,8 @@ async fn one_account_per_address_whatever_the_case_even_concurrently() {
 #[tokio::test]
 async fn sign_up_answers_the_same_for_a_taken_address() {
     let app = TestApp::spawn().await;
-    let first = sign_up(&app, "pris@exemple.fr", "Pris", "Paul", "1980-01-01").await;
-    let second = sign_up(&app, "pris@exemple.fr", "Autre", "Anne", "1981-01-01").await;
+    let first = app.sign_up("pris@exemple.fr", "Pris", "Paul", "1980-01-01").await;
+    let second = app.sign_up("pris@exemple.fr", "Autre", "Anne", "1981-01-01").await;
     assert_eq!(first.status(), second.status());
     assert_eq!(location(&first), location(&second));
     assert_eq!(first.text().await.unwrap(), second.text().await.unwrap());
@@ -270,7 +233,7 @@ async fn the_honeypot_creates_nothing_and_looks_the_same() {
 #[tokio::test]
 async fn sign_in_failures_do_not_reveal_whether_an_account_exists() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "existe@exemple.fr", "Existe", "Eve", "1980-02-02").await;
+    app.verified_patient("existe@exemple.fr", "Existe", "Eve", "1980-02-02").await;
     let a = app.new_browser();
     let b = app.new_browser();
     let wrong = submit_with(
@@ -317,7 +280,7 @@ async fn sign_in_failures_do_not_reveal_whether_an_account_exists() {
 #[tokio::test]
 async fn reset_answers_the_same_whether_or_not_the_account_exists() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "reset@exemple.fr", "Reset", "Rose", "1980-02-02").await;
+    app.verified_patient("reset@exemple.fr", "Reset", "Rose", "1980-02-02").await;
     let known = app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "reset@exemple.fr")]).await;
     let unknown =
         app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "personne@exemple.fr")]).await;
@@ -329,7 +292,7 @@ async fn reset_answers_the_same_whether_or_not_the_account_exists() {
 #[tokio::test]
 async fn delays_grow_then_the_account_locks_until_a_reset() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "verrou@exemple.fr", "Verrou", "Victor", "1980-02-02").await;
+    app.verified_patient("verrou@exemple.fr", "Verrou", "Victor", "1980-02-02").await;
     let attacker = app.new_browser();
     for i in 0..10 {
         // Wait out the progressive delay with the clock, as a patient attacker would.
@@ -346,7 +309,7 @@ async fn delays_grow_then_the_account_locks_until_a_reset() {
     }
     // Right password, but locked.
     app.clock.advance(61_000);
-    let r = sign_in(&app, "verrou@exemple.fr", PASSWORD).await;
+    let r = app.sign_in("verrou@exemple.fr", PASSWORD).await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("bloquée"));
 
@@ -402,7 +365,7 @@ async fn quick_retries_are_asked_to_wait() {
 #[tokio::test]
 async fn a_reset_link_works_once_and_signs_out_other_sessions() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "unefois@exemple.fr", "Une", "Fois", "1980-02-02").await;
+    app.verified_patient("unefois@exemple.fr", "Une", "Fois", "1980-02-02").await;
     // The first browser (app.client) is signed in.
     assert_eq!(app.page("/mon-compte").await.0, 200);
 
@@ -460,7 +423,7 @@ async fn a_reset_link_works_once_and_signs_out_other_sessions() {
 #[tokio::test]
 async fn reset_links_expire_after_an_hour() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "heure@exemple.fr", "Heure", "Hugo", "1980-02-02").await;
+    app.verified_patient("heure@exemple.fr", "Heure", "Hugo", "1980-02-02").await;
     app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "heure@exemple.fr")]).await;
     let mail = app.mail_to("heure@exemple.fr", "nouveau mot de passe").await;
     let token = app.link_in(&mail, "/nouveau-mot-de-passe?jeton=").split("jeton=").nth(1).unwrap().to_string();
@@ -473,7 +436,7 @@ async fn reset_links_expire_after_an_hour() {
 #[tokio::test]
 async fn sign_out_ends_the_session() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "sortie@exemple.fr", "Sortie", "Sam", "1980-02-02").await;
+    app.verified_patient("sortie@exemple.fr", "Sortie", "Sam", "1980-02-02").await;
     assert_eq!(app.page("/mon-compte").await.0, 200);
     let (status, html) = app.page("/deconnexion").await;
     assert_eq!(status, 200);
@@ -526,12 +489,12 @@ async fn overload_answers_503_quickly() {
 async fn too_many_sign_ups_from_one_client_are_refused_with_a_time_to_come_back() {
     let app = TestApp::spawn().await;
     for i in 0..10 {
-        let r = sign_up(&app, &format!("serie{i}@exemple.fr"), "Serie", "Sam", "1980-02-02").await;
+        let r = app.sign_up(&format!("serie{i}@exemple.fr"), "Serie", "Sam", "1980-02-02").await;
         assert_eq!(r.status(), 303, "sign-up {i}");
     }
     // The eleventh, posted without JavaScript, gets the page back with the reason, and the
     // status and header that tell the client when to try again.
-    let r = sign_up(&app, "serie10@exemple.fr", "Serie", "Sam", "1980-02-02").await;
+    let r = app.sign_up("serie10@exemple.fr", "Serie", "Sam", "1980-02-02").await;
     assert_eq!(r.status(), 429);
     let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=3600).contains(&wait), "{wait}");

@@ -1,63 +1,17 @@
 //! The admin console, the invitation lifecycle, deactivation and the second factor.
 
-use crate::approval::{TOTP_SECRET, account, browser_as, enrol, totp_now};
 use crate::helpers::*;
-
-pub(crate) async fn status(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM users WHERE email_key = $1")
-        .bind(email.to_lowercase())
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
-pub(crate) async fn user_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1")
-        .bind(email.to_lowercase())
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
-/// An administrator with a second factor, signed in.
-pub(crate) async fn admin(app: &TestApp) -> reqwest::Client {
-    let id = account(app, "admin@sesame.test", "support", "Ada", "Admin").await;
-    sqlx::query("UPDATE users SET is_admin = 1 WHERE id = $1").bind(id).execute(app.db.pool()).await.unwrap();
-    browser_as(app, "admin@sesame.test").await
-}
-
-pub(crate) async fn invite(app: &TestApp, admin: &reqwest::Client, email: &str) -> i64 {
-    let (status, body) = call_with(
-        admin,
-        &app.base,
-        "/api/admin-creer",
-        &[
-            ("email", email),
-            ("last_name", "Invité"),
-            ("first_name", "Inès"),
-            ("kind", "support"),
-            ("job_title", "Secrétaire"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    user_id(app, email).await
-}
-
-pub(crate) fn token_of(app: &TestApp, mail: &sesame_testkit::ReceivedMail) -> String {
-    app.link_in(mail, "/invitation?jeton=").split("jeton=").nth(1).unwrap().to_string()
-}
 
 #[tokio::test]
 async fn the_status_of_an_invited_account_through_its_life() {
     let app = TestApp::spawn().await;
-    let admin = admin(&app).await;
-    let id = invite(&app, &admin, "vie@exemple.fr").await;
-    assert_eq!(status(&app, "vie@exemple.fr").await, "invitation_sent");
+    let admin = app.administrator().await;
+    let id = app.invite(&admin, "vie@exemple.fr").await;
+    assert_eq!(app.status_of("vie@exemple.fr").await, "invitation_sent");
     let mail = app.mail_to("vie@exemple.fr", "invité").await;
-    let token = token_of(&app, &mail);
+    let token = app.token_of(&mail);
     app.submit("/invitation", "/api/invitation", &[("token", &token), ("password", PASSWORD)]).await;
-    assert_eq!(status(&app, "vie@exemple.fr").await, "invitation_accepted");
+    assert_eq!(app.status_of("vie@exemple.fr").await, "invitation_accepted");
     let person = app.new_browser();
     let r = submit_with(
         &person,
@@ -70,7 +24,7 @@ async fn the_status_of_an_invited_account_through_its_life() {
     assert_eq!(r.status(), 303);
     assert_eq!(location(&person.get(app.url("/mon-compte")).send().await.unwrap()), "/bienvenue");
     submit_with(&person, &app.base, "/bienvenue", "/api/bienvenue", &[("terms", "on")]).await;
-    assert_eq!(status(&app, "vie@exemple.fr").await, "active");
+    assert_eq!(app.status_of("vie@exemple.fr").await, "active");
 
     // Deactivate (with a reason) then reactivate: back to where it was.
     let (_, body) =
@@ -83,9 +37,9 @@ async fn the_status_of_an_invited_account_through_its_life() {
         &[("user_id", &id.to_string()), ("reason", "Départ du laboratoire")],
     )
     .await;
-    assert_eq!(status(&app, "vie@exemple.fr").await, "deactivated");
+    assert_eq!(app.status_of("vie@exemple.fr").await, "deactivated");
     call_with(&admin, &app.base, "/api/admin-reactiver", &[("user_id", &id.to_string()), ("reason", "Retour")]).await;
-    assert_eq!(status(&app, "vie@exemple.fr").await, "active");
+    assert_eq!(app.status_of("vie@exemple.fr").await, "active");
     let actions: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE subject_type = 'user' AND subject_id = $1 ORDER BY id")
             .bind(id)
@@ -98,7 +52,7 @@ async fn the_status_of_an_invited_account_through_its_life() {
         assert!(actions.contains(&expected.to_string()), "{expected} missing from {actions:?}");
     }
     // Reactivation restores the previous status, whatever it was.
-    let other = invite(&app, &admin, "pas-encore@exemple.fr").await;
+    let other = app.invite(&admin, "pas-encore@exemple.fr").await;
     call_with(&admin, &app.base, "/api/admin-desactiver", &[("user_id", &other.to_string()), ("reason", "Erreur")])
         .await;
     call_with(
@@ -108,17 +62,17 @@ async fn the_status_of_an_invited_account_through_its_life() {
         &[("user_id", &other.to_string()), ("reason", "Erreur corrigée")],
     )
     .await;
-    assert_eq!(status(&app, "pas-encore@exemple.fr").await, "invitation_sent");
+    assert_eq!(app.status_of("pas-encore@exemple.fr").await, "invitation_sent");
 }
 
 #[tokio::test]
 async fn deactivation_ends_open_sessions_and_blocks_sign_in() {
     let app = TestApp::spawn().await;
-    let admin = admin(&app).await;
-    account(&app, "sortant@labo.test", "professional", "Sortant", "Pro").await;
-    let person = browser_as(&app, "sortant@labo.test").await;
+    let admin = app.administrator().await;
+    app.account("sortant@labo.test", UserKind::Professional, "Sortant", "Pro").await;
+    let person = app.browser_as("sortant@labo.test").await;
     assert_eq!(person.get(app.url("/mon-compte")).send().await.unwrap().status(), 200);
-    let id = user_id(&app, "sortant@labo.test").await;
+    let id = app.user_id("sortant@labo.test").await;
     let html = admin.get(app.url(&format!("/admin/utilisateurs/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Sessions ouvertes : 1"), "{html}");
     call_with(
@@ -140,18 +94,21 @@ async fn deactivation_ends_open_sessions_and_blocks_sign_in() {
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("ne permet pas de se connecter"));
     // Support cannot deactivate itself.
-    let me = user_id(&app, "admin@sesame.test").await;
-    let (status, _) =
-        call_with(&admin, &app.base, "/api/admin-desactiver", &[("user_id", &me.to_string()), ("reason", "test")])
-            .await;
+    let (status, _) = call_with(
+        &admin,
+        &app.base,
+        "/api/admin-desactiver",
+        &[("user_id", &admin.id.to_string()), ("reason", "test")],
+    )
+    .await;
     assert_eq!(status, 403);
 }
 
 #[tokio::test]
 async fn the_second_factor_at_sign_in_rate_limited_with_single_use_recovery_codes() {
     let app = TestApp::spawn().await;
-    let id = account(&app, "deuxfa@labo.test", "professional", "Deux", "Facteurs").await;
-    enrol(&app, id).await;
+    let id = app.account("deuxfa@labo.test", UserKind::Professional, "Deux", "Facteurs").await;
+    app.enrol(id).await;
     // Recovery codes, as enrolment would create them.
     let code = sesame_app::domain::activation_code::ActivationCode::from_value(987_654_321);
     let hash = app.state().keyed_hash("recovery-code", code.as_canonical());
@@ -182,7 +139,7 @@ async fn the_second_factor_at_sign_in_rate_limited_with_single_use_recovery_code
     let r = c
         .post(app.url("/api/connexion-code"))
         .header("accept", "application/json")
-        .form(&[("code", totp_now(&app).as_str())])
+        .form(&[("code", app.totp_now().as_str())])
         .send()
         .await
         .unwrap();
@@ -223,7 +180,7 @@ async fn the_second_factor_at_sign_in_rate_limited_with_single_use_recovery_code
     let (_, body) = call_with(&c2, &app.base, "/api/connexion-code", &[("code", &code.grouped())]).await;
     assert!(body["field_errors"].as_array().is_some_and(|e| !e.is_empty()), "a recovery code works once");
     // A TOTP code works, but not twice.
-    let now_code = totp_now(&app);
+    let now_code = app.totp_now();
     let r = submit_with(&c2, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &now_code)]).await;
     assert_eq!(r.status(), 303);
     let c3 = app.new_browser();
@@ -239,7 +196,7 @@ async fn the_second_factor_at_sign_in_rate_limited_with_single_use_recovery_code
     assert!(body["field_errors"].as_array().is_some_and(|e| !e.is_empty()), "a code works once");
 
     // Support resets it: an e-mail, sessions ended, sign-in without code next time.
-    let admin = admin(&app).await;
+    let admin = app.administrator().await;
     let (_, body) = call_with(&admin, &app.base, "/api/admin-second-facteur", &[("user_id", &id.to_string())]).await;
     assert!(body["notice"][1].as_str().unwrap().contains("réinitialisé"));
     assert_eq!(c.get(app.url("/mon-compte")).send().await.unwrap().status(), 401);
@@ -260,15 +217,15 @@ async fn the_second_factor_at_sign_in_rate_limited_with_single_use_recovery_code
 #[tokio::test]
 async fn only_support_with_a_second_factor_reaches_the_console() {
     let app = TestApp::spawn().await;
-    account(&app, "pro@labo.test", "professional", "Pro", "Fessionnel").await;
-    let pro = browser_as(&app, "pro@labo.test").await;
-    let no2fa = account(&app, "sans2fa@sesame.test", "support", "Sans", "Facteur").await;
+    app.account("pro@labo.test", UserKind::Professional, "Pro", "Fessionnel").await;
+    let pro = app.browser_as("pro@labo.test").await;
+    let no2fa = app.account("sans2fa@sesame.test", UserKind::Support, "Sans", "Facteur").await;
     sqlx::query("UPDATE users SET totp_enabled_at = NULL, totp_secret = NULL WHERE id = $1")
         .bind(no2fa)
         .execute(app.db.pool())
         .await
         .unwrap();
-    let support_without = browser_as(&app, "sans2fa@sesame.test").await;
+    let support_without = app.browser_as("sans2fa@sesame.test").await;
     let calls: &[(&str, Vec<(&str, &str)>)] = &[
         (
             "/api/admin-creer",
@@ -289,8 +246,7 @@ async fn only_support_with_a_second_factor_reaches_the_console() {
     assert_eq!(pro.get(app.url("/admin/utilisateurs")).send().await.unwrap().status(), 403);
     assert_eq!(support_without.get(app.url("/admin/utilisateurs")).send().await.unwrap().status(), 403);
     // A support agent who is not an administrator cannot create support accounts.
-    account(&app, "agent@sesame.test", "support", "Agent", "Simple").await;
-    let agent = browser_as(&app, "agent@sesame.test").await;
+    let agent = app.support_agent().await;
     let (_, body) = call_with(
         &agent,
         &app.base,
@@ -304,8 +260,8 @@ async fn only_support_with_a_second_factor_reaches_the_console() {
 #[tokio::test]
 async fn identity_edits_are_audited_and_address_changes_are_confirmed() {
     let app = TestApp::spawn().await;
-    let admin = admin(&app).await;
-    let id = account(&app, "ancien@labo.test", "professional", "Paul", "Durand").await;
+    let admin = app.administrator().await;
+    let id = app.account("ancien@labo.test", UserKind::Professional, "Paul", "Durand").await;
     let (_, body) = call_with(
         &admin,
         &app.base,
@@ -332,12 +288,12 @@ async fn identity_edits_are_audited_and_address_changes_are_confirmed() {
     )
     .await;
     assert!(body["notice"][1].as_str().unwrap().contains("lien de confirmation"));
-    assert_eq!(user_id(&app, "ancien@labo.test").await, id, "unchanged until confirmed");
+    assert_eq!(app.user_id("ancien@labo.test").await, id, "unchanged until confirmed");
     let mail = app.mail_to("nouveau@labo.test", "nouvelle adresse").await;
     let token = app.link_in(&mail, "/confirmer-email?jeton=").split("jeton=").nth(1).unwrap().to_string();
     let r = app.submit("/confirmer-email", "/api/confirmer-email", &[("token", &token)]).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(user_id(&app, "nouveau@labo.test").await, id);
+    assert_eq!(app.user_id("nouveau@labo.test").await, id);
     // The list finds the new name without its accent-sensitive spelling.
     let html = admin.get(app.url("/admin/utilisateurs?q=durand-mar")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Durand-Martin Paul"), "{html}");
@@ -346,11 +302,11 @@ async fn identity_edits_are_audited_and_address_changes_are_confirmed() {
 #[tokio::test]
 async fn the_list_searches_filters_pages_and_marks_administrators() {
     let app = TestApp::spawn().await;
-    let admin = admin(&app).await;
+    let admin = app.administrator().await;
     for i in 0..60 {
-        account(&app, &format!("patient{i:02}@exemple.fr"), "patient", &format!("Prénom{i:02}"), "Lefèvre").await;
+        app.account(&format!("patient{i:02}@exemple.fr"), UserKind::Patient, &format!("Prénom{i:02}"), "Lefèvre").await;
     }
-    account(&app, "helene@labo.test", "professional", "Hélène", "Éluard").await;
+    app.account("helene@labo.test", UserKind::Professional, "Hélène", "Éluard").await;
     let get = |q: &str| {
         let admin = admin.clone();
         let url = app.url(&format!("/admin/utilisateurs{q}"));

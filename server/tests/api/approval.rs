@@ -1,118 +1,8 @@
 //! Approval, support validation, provisional codes and first sign-in.
 
-use crate::access_requests::{request, seed};
 use crate::helpers::*;
 use futures::future::join_all;
 use sqlx::Row;
-
-/// Creates an active account with the test password; returns its id.
-pub(crate) async fn account(app: &TestApp, email: &str, kind: &str, first: &str, last: &str) -> i64 {
-    let hash = app.state().hasher.hash(PASSWORD.to_string()).await.unwrap();
-    let now = app.state().now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, terms_accepted_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'active', $5, $6, 'fr', $7, $7, $7) RETURNING id",
-    )
-    .bind(email)
-    .bind(email.to_lowercase())
-    .bind(hash)
-    .bind(kind)
-    .bind(last)
-    .bind(first)
-    .bind(now)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    let mut tx = app.db.begin().await.unwrap();
-    sesame_app::accounts::service::set_name_keys(&mut tx, id, last, first).await.unwrap();
-    tx.commit().await.unwrap();
-    if kind == "support" {
-        enrol(app, id).await;
-    }
-    id
-}
-
-/// The test accounts' authenticator secret (base32).
-pub(crate) const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-/// Enrols the test authenticator secret for an account.
-pub(crate) async fn enrol(app: &TestApp, user_id: i64) {
-    let sealed = sesame_app::platform::secretbox::seal(&app.state().settings.secret_key, TOTP_SECRET.as_bytes());
-    sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2 WHERE id = $3")
-        .bind(sealed)
-        .bind(app.state().now())
-        .bind(user_id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-}
-
-/// The current code of the test authenticator, after moving the clock to a fresh step.
-pub(crate) fn totp_now(app: &TestApp) -> String {
-    app.clock.advance(31_000);
-    let secret = sesame_app::platform::totp::base32_decode(TOTP_SECRET).unwrap();
-    let step = sesame_app::platform::totp::step_of((app.state().now() / 1000) as u64);
-    format!("{:06}", sesame_app::platform::totp::hotp(&secret, step, 6))
-}
-
-/// Gives the test password to an existing account.
-pub(crate) async fn set_password(app: &TestApp, user_id: i64) {
-    let hash = app.state().hasher.hash(PASSWORD.to_string()).await.unwrap();
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash)
-        .bind(user_id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-}
-
-/// A new browser signed in as `email`, with its second factor when one is asked: the
-/// authenticator app's code for accounts enrolled with the test secret, else the code
-/// e-mailed at sign-in.
-pub(crate) async fn browser_as(app: &TestApp, email: &str) -> reqwest::Client {
-    let c = app.new_browser();
-    sign_in_with(app, &c, email).await;
-    c
-}
-
-/// Signs `client` in as `email` (see [`browser_as`]).
-pub(crate) async fn sign_in_with(app: &TestApp, c: &reqwest::Client, email: &str) {
-    let seen = app.sign_in_codes_sent(email);
-    let r =
-        submit_with(c, &app.base, "/connexion", "/api/connexion", &[("email", email), ("password", PASSWORD)]).await;
-    assert_eq!(r.status(), 303, "sign-in of {email}");
-    if location(&r).starts_with("/connexion/code") {
-        let enrolled: Option<i64> = sqlx::query_scalar("SELECT totp_enabled_at FROM users WHERE email_key = $1")
-            .bind(email.to_lowercase())
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-        let code = if enrolled.is_some() { totp_now(app) } else { app.sign_in_code(email, seen).await };
-        let r = submit_with(c, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &code)]).await;
-        assert_eq!(r.status(), 303, "second factor of {email}");
-    }
-}
-
-/// Sends a collaborator's request for Results on the given sites; returns its id.
-pub(crate) async fn collaborator_request(app: &TestApp, email: &str, code: &str, approver: i64, sites: &[i64]) -> i64 {
-    let mut fields = request("collaborator", code, email);
-    fields.retain(|(k, _)| k != "sites_mode");
-    fields.push(("results".into(), "on".into()));
-    fields.push(("approver".into(), approver.to_string()));
-    fields.push(("sites_mode".into(), if sites.is_empty() { "all".into() } else { "some".into() }));
-    for s in sites {
-        fields.push(("sites[]".into(), s.to_string()));
-    }
-    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let c = app.new_browser();
-    let (status, body) = call_with(&c, &app.base, "/api/demande-acces", &refs).await;
-    assert_eq!(status, 200, "{body}");
-    sqlx::query_scalar("SELECT id FROM access_requests WHERE email_key = $1")
-        .bind(email.to_lowercase())
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
 
 async fn state_of(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("SELECT state FROM access_requests WHERE id = $1")
@@ -134,15 +24,14 @@ async fn call_as(
 #[tokio::test]
 async fn an_approver_sees_only_their_structures_requests_newest_first() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
-    set_password(&app, seeded.other_approver).await;
-    collaborator_request(&app, "ancien@labo.test", "86BV01", seeded.approver, &[]).await;
+    let seeded = app.structures().await;
+    app.set_password(seeded.other_approver).await;
+    app.collaborator_request("ancien@labo.test", "86BV01", seeded.approver, &[]).await;
     app.clock.advance(1000);
-    collaborator_request(&app, "recent@labo.test", "86BV01", seeded.approver, &[]).await;
-    collaborator_request(&app, "ailleurs@labo.test", "33BX04", seeded.other_approver, &[]).await;
+    app.collaborator_request("recent@labo.test", "86BV01", seeded.approver, &[]).await;
+    app.collaborator_request("ailleurs@labo.test", "33BX04", seeded.other_approver, &[]).await;
 
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let jeanne = app.biologist_of("86BV01").await;
     let html = jeanne.get(app.url("/approbation-des-comptes")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Demandes en attente (2)"), "{html}");
     let recent = html.find("recent@labo.test").or_else(|| html.find("Lucie Moreau")).unwrap();
@@ -154,8 +43,8 @@ async fn an_approver_sees_only_their_structures_requests_newest_first() {
     assert!(html.contains(">2</span>"));
 
     // A professional who approves nothing cannot open the page.
-    account(&app, "simple@labo.test", "professional", "Simple", "Collab").await;
-    let simple = browser_as(&app, "simple@labo.test").await;
+    app.account("simple@labo.test", UserKind::Professional, "Simple", "Collab").await;
+    let simple = app.browser_as("simple@labo.test").await;
     assert_eq!(simple.get(app.url("/approbation-des-comptes")).send().await.unwrap().status(), 403);
     assert_eq!(app.get("/approbation-des-comptes").await.status(), 401);
 }
@@ -163,10 +52,9 @@ async fn an_approver_sees_only_their_structures_requests_newest_first() {
 #[tokio::test]
 async fn approving_with_fewer_sites_moves_the_request_to_support_and_records_the_change() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
-    let id = collaborator_request(&app, "moins@labo.test", "86BV01", seeded.approver, &seeded.open_sites).await;
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let seeded = app.structures().await;
+    let id = app.collaborator_request("moins@labo.test", "86BV01", seeded.approver, &seeded.open_sites).await;
+    let jeanne = app.biologist_of("86BV01").await;
     let site = seeded.open_sites[0].to_string();
     let r = submit_with(
         &jeanne,
@@ -200,10 +88,9 @@ async fn approving_with_fewer_sites_moves_the_request_to_support_and_records_the
 #[tokio::test]
 async fn an_approver_can_never_act_on_another_structure() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
-    let theirs = collaborator_request(&app, "autre@labo.test", "33BX04", seeded.other_approver, &[]).await;
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let seeded = app.structures().await;
+    let theirs = app.collaborator_request("autre@labo.test", "33BX04", seeded.other_approver, &[]).await;
+    let jeanne = app.biologist_of("86BV01").await;
     let id = theirs.to_string();
     for (path, fields) in [
         ("/api/approuver", vec![("id", id.as_str()), ("results", "on")]),
@@ -219,7 +106,7 @@ async fn an_approver_can_never_act_on_another_structure() {
     assert_eq!(state_of(&app, theirs).await, "pending_approver");
 
     // Nor on another structure's collaborator.
-    let collab = account(&app, "collab.bx@labo.test", "professional", "Colla", "Borateur").await;
+    let collab = app.account("collab.bx@labo.test", UserKind::Professional, "Colla", "Borateur").await;
     sqlx::query("INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) SELECT $1, id, 'collaborator', 1, 0, 1, 0 FROM structures WHERE correspondent_code = '33BX04'")
         .bind(collab)
         .execute(app.db.pool())
@@ -242,10 +129,9 @@ async fn an_approver_can_never_act_on_another_structure() {
 #[tokio::test]
 async fn two_approvers_at_once_one_wins_nothing_applied_twice() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
+    let seeded = app.structures().await;
     // A second approver of 86BV01, by delegation.
-    let second = account(&app, "second@labo.test", "professional", "Second", "Approbateur").await;
+    let second = app.account("second@labo.test", UserKind::Professional, "Second", "Approbateur").await;
     sqlx::query("INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) SELECT $1, id, 'collaborator', 0, 0, 1, 0 FROM structures WHERE correspondent_code = '86BV01'")
         .bind(second)
         .execute(app.db.pool())
@@ -256,9 +142,9 @@ async fn two_approvers_at_once_one_wins_nothing_applied_twice() {
         .execute(app.db.pool())
         .await
         .unwrap();
-    let id = collaborator_request(&app, "course@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
-    let a = browser_as(&app, "jeanne.lefort@labo.test").await;
-    let b = browser_as(&app, "second@labo.test").await;
+    let id = app.collaborator_request("course@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
+    let a = app.biologist_of("86BV01").await;
+    let b = app.browser_as("second@labo.test").await;
     let results = join_all([&a, &b].into_iter().map(|c| {
         let id = id.clone();
         let base = app.base.clone();
@@ -279,10 +165,9 @@ async fn two_approvers_at_once_one_wins_nothing_applied_twice() {
 #[tokio::test]
 async fn refusing_needs_a_reason_and_tells_the_requester() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
-    let id = collaborator_request(&app, "refus@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let seeded = app.structures().await;
+    let id = app.collaborator_request("refus@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
+    let jeanne = app.biologist_of("86BV01").await;
     let (_, body) = call_as(&jeanne, &app, "/api/refuser", &[("id", &id), ("reason", "   ")]).await;
     assert!(body["field_errors"][0][1].as_str().unwrap().contains("motif"));
     assert_eq!(state_of(&app, id.parse().unwrap()).await, "pending_approver");
@@ -314,11 +199,10 @@ async fn refusing_needs_a_reason_and_tells_the_requester() {
 #[tokio::test]
 async fn several_requests_approved_at_once() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
-    let a = collaborator_request(&app, "lot1@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
-    let b = collaborator_request(&app, "lot2@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let seeded = app.structures().await;
+    let a = app.collaborator_request("lot1@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
+    let b = app.collaborator_request("lot2@labo.test", "86BV01", seeded.approver, &[]).await.to_string();
+    let jeanne = app.biologist_of("86BV01").await;
     let r = submit_with(
         &jeanne,
         &app.base,
@@ -333,15 +217,9 @@ async fn several_requests_approved_at_once() {
 }
 
 /// Runs a request through approval and validation; returns (request id, code in clear).
-async fn validated(
-    app: &TestApp,
-    seeded: &crate::access_requests::Seeded,
-    email: &str,
-    sites: &[i64],
-) -> (i64, String) {
-    set_password(app, seeded.approver).await;
-    let id = collaborator_request(app, email, "86BV01", seeded.approver, sites).await;
-    let jeanne = browser_as(app, "jeanne.lefort@labo.test").await;
+async fn validated(app: &TestApp, seeded: &Structures, email: &str, sites: &[i64]) -> (i64, String) {
+    let id = app.collaborator_request(email, "86BV01", seeded.approver, sites).await;
+    let jeanne = app.biologist_of("86BV01").await;
     let mut fields = vec![
         ("id".to_string(), id.to_string()),
         ("results".into(), "on".into()),
@@ -358,9 +236,9 @@ async fn validated(
         .unwrap()
         == 0
     {
-        account(app, "agent@sesame.test", "support", "Agent", "Support").await;
+        app.account("agent@sesame.test", UserKind::Support, "Agent", "Support").await;
     }
-    let agent = browser_as(app, "agent@sesame.test").await;
+    let agent = app.browser_as("agent@sesame.test").await;
     let (status, body) = call_as(&agent, app, "/api/support-valider", &[("id", &id.to_string())]).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["notice"][1].as_str().unwrap().contains("est validée"), "{body}");
@@ -372,7 +250,7 @@ async fn validated(
 #[tokio::test]
 async fn support_validates_and_the_first_sign_in_activates_the_account() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let sites = [seeded.open_sites[0], seeded.open_sites[1]];
     let (id, code) = validated(&app, &seeded, "premier@labo.test", &sites).await;
     assert_eq!(state_of(&app, id).await, "validated");
@@ -459,7 +337,7 @@ async fn support_validates_and_the_first_sign_in_activates_the_account() {
 #[tokio::test]
 async fn codes_expire_after_seven_days_and_support_can_send_a_new_one() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let (id, code) = validated(&app, &seeded, "expire@labo.test", &[]).await;
     app.clock.advance_days(8);
     let (_, body) = app
@@ -469,7 +347,7 @@ async fn codes_expire_after_seven_days_and_support_can_send_a_new_one() {
         )
         .await;
     assert!(body["notice"][1].as_str().unwrap().contains("a expiré"), "{body}");
-    let agent = browser_as(&app, "agent@sesame.test").await;
+    let agent = app.browser_as("agent@sesame.test").await;
     let (_, body) = call_as(&agent, &app, "/api/support-nouveau-code", &[("id", &id.to_string())]).await;
     assert!(body["notice"][1].as_str().unwrap().contains("Un nouveau code"));
     let latest = app
@@ -505,8 +383,7 @@ async fn codes_expire_after_seven_days_and_support_can_send_a_new_one() {
 #[tokio::test]
 async fn only_support_validates_refuses_and_delegates() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    set_password(&app, seeded.approver).await;
+    let seeded = app.structures().await;
     let mut fields = request("biologist", "86BV01", "bio2@labo.test");
     fields.push(("results".into(), "on".into()));
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -515,7 +392,7 @@ async fn only_support_validates_refuses_and_delegates() {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let jeanne = app.biologist_of("86BV01").await;
     for (path, f) in [
         ("/api/support-valider", vec![("id", id.to_string())]),
         ("/api/support-refuser", vec![("id", id.to_string()), ("reason", "x".to_string())]),
@@ -529,8 +406,7 @@ async fn only_support_validates_refuses_and_delegates() {
     }
     assert_eq!(jeanne.get(app.url("/support/demandes")).send().await.unwrap().status(), 403);
     // Support refuses with a reason.
-    account(&app, "agent@sesame.test", "support", "Agent", "Support").await;
-    let agent = browser_as(&app, "agent@sesame.test").await;
+    let agent = app.support_agent().await;
     let (_, body) = call_as(
         &agent,
         &app,
@@ -553,7 +429,7 @@ async fn only_support_validates_refuses_and_delegates() {
 #[tokio::test]
 async fn withdrawn_rights_take_effect_on_the_next_request() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let (_, code) = validated(&app, &seeded, "retrait@labo.test", &[]).await;
     let collab = app.new_browser();
     let r = submit_with(
@@ -570,7 +446,7 @@ async fn withdrawn_rights_take_effect_on_the_next_request() {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let jeanne = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let jeanne = app.biologist_of("86BV01").await;
     let html = jeanne.get(app.url("/approbation-des-comptes")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Collaborateurs actifs") && html.contains("Lucie Moreau"));
     let (_, body) = call_as(
@@ -589,7 +465,7 @@ async fn withdrawn_rights_take_effect_on_the_next_request() {
 #[tokio::test]
 async fn support_designates_and_withdraws_an_approver() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     let (_, code) = validated(&app, &seeded, "delegue@labo.test", &[]).await;
     app.call(
         "/api/premiere-connexion",
@@ -608,7 +484,7 @@ async fn support_designates_and_withdraws_an_approver() {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let agent = browser_as(&app, "agent@sesame.test").await;
+    let agent = app.browser_as("agent@sesame.test").await;
     // Not a member of 17ATL3: refused.
     let (_, body) = call_as(
         &agent,
@@ -681,7 +557,7 @@ async fn an_invited_support_agent_chooses_a_password_then_accepts_the_terms() {
         .await
         .unwrap();
     assert_eq!(row.get::<String, _>("status"), "invitation_accepted");
-    let agent = browser_as(&app, "nouvel.agent@sesame.test").await;
+    let agent = app.browser_as("nouvel.agent@sesame.test").await;
     let r = agent.get(app.url("/support/demandes")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/bienvenue");
@@ -696,13 +572,11 @@ async fn an_invited_support_agent_chooses_a_password_then_accepts_the_terms() {
     let html = agent.get(app.url("/mon-compte/securite")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<svg"), "a QR code");
     let secret = html.split("data-secret=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let bytes = sesame_app::platform::totp::base32_decode(&secret).unwrap();
     let wrong =
         submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-activer", &[("code", "000000")])
             .await;
     assert!(wrong.text().await.unwrap().contains("ne correspond pas"));
-    let step = sesame_app::platform::totp::step_of((app.state().now() / 1000) as u64);
-    let code = format!("{:06}", sesame_app::platform::totp::hotp(&bytes, step, 6));
+    let code = sesame_app::platform::totp::code_at(&secret, (app.state().now() / 1000) as u64).unwrap();
     let r =
         submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-activer", &[("code", &code)]).await;
     let html = r.text().await.unwrap();

@@ -33,7 +33,7 @@ async fn a_dossier_import_is_all_or_nothing_and_its_codes_work() {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patient_records").fetch_one(app.db.pool()).await.unwrap();
     assert_eq!(n, 2);
     // The printed code links the record.
-    crate::accounts::verified_patient(&app, "marie.import@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    app.verified_patient("marie.import@exemple.fr", "Martin", "Marie", "1985-03-14").await;
     let r = app
         .submit(
             "/activation",
@@ -48,7 +48,7 @@ async fn a_dossier_import_is_all_or_nothing_and_its_codes_work() {
 #[tokio::test]
 async fn a_new_code_for_a_record_replaces_its_unused_one_and_links() {
     let app = TestApp::spawn().await;
-    let old = crate::activation::record(&app, "R9", "Petit", "", "Léa", "2001-05-05").await;
+    let old = app.record("R9", "Petit", "", "Léa", "2001-05-05").await;
     assert!(dossier::new_code(app.state(), "UNKNOWN").await.is_err(), "an unknown reference is an error");
     let new = dossier::new_code(app.state(), " R9 ").await.unwrap().grouped();
     let unused: i64 =
@@ -57,14 +57,12 @@ async fn a_new_code_for_a_record_replaces_its_unused_one_and_links() {
             .await
             .unwrap();
     assert_eq!(unused, 1, "one live code per record");
-    crate::accounts::verified_patient(&app, "lea@exemple.fr", "Petit", "Léa", "2001-05-05").await;
+    app.verified_patient("lea@exemple.fr", "Petit", "Léa", "2001-05-05").await;
     // The old code no longer works: the same answer as an unknown code.
-    let r =
-        crate::activation::activate(&app, &[("code", &old), ("birth_date", "2001-05-05"), ("relation", "self")]).await;
+    let r = app.activate(&[("code", &old), ("birth_date", "2001-05-05"), ("relation", "self")]).await;
     assert!(r.text().await.unwrap().contains("ne correspondent à aucun dossier"));
     // The new one links.
-    let r =
-        crate::activation::activate(&app, &[("code", &new), ("birth_date", "2001-05-05"), ("relation", "self")]).await;
+    let r = app.activate(&[("code", &new), ("birth_date", "2001-05-05"), ("relation", "self")]).await;
     assert_eq!(r.status(), 303);
     let actions: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE subject_type = 'patient_record' ORDER BY id")

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
+pub(crate) use crate::fixtures::{Actor, Structures, TOTP_SECRET, request};
 use reqwest::header::{HeaderMap, HeaderValue};
+use secrecy::ExposeSecret;
+pub(crate) use sesame_app::domain::account::UserKind;
 use sesame_app::platform::clock::ManualClock;
 use sesame_app::platform::db::Db;
 use sesame_app::platform::passwords::PasswordHasher;
@@ -171,11 +174,11 @@ impl TestApp {
         let base = format!("http://{addr}");
         let config = Config {
             mode: Mode::Development,
-            database_url: database.url.clone(),
+            database_url: database.url.clone().into(),
             database_max_connections: 5,
             bind: addr,
-            public_url: base.clone(),
-            smtp_url: Some(smtp.url()),
+            public_url: url::Url::parse(&base).expect("base URL"),
+            smtp_url: Some(smtp.url().into()),
             mail_from: "Sésame <no-reply@sesame.test>".into(),
             mail_dir: PathBuf::from("unused"),
             secret_key: "test-secret-key-0123456789abcdef-0123456789".into(),
@@ -313,7 +316,9 @@ impl TestApp {
             hasher: Some(Arc::new(PasswordHasher::new(2, 32, Duration::from_secs(30)))),
             workers: true,
         };
-        let db = sesame_app::platform::db::Db::connect(&self.config.database_url, 5).await.expect("second pool");
+        let db = sesame_app::platform::db::Db::connect(self.config.database_url.expose_secret(), 5)
+            .await
+            .expect("second pool");
         startup::spawn_on(listener, &self.config, db, overrides).await.expect("start the second instance")
     }
 

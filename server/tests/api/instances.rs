@@ -183,7 +183,7 @@ async fn two_processes_on_one_postgresql_share_sessions_requests_mail_and_schedu
     .execute(pool.pool())
     .await
     .unwrap();
-    let mut fields = crate::access_requests::request("collaborator", "86BV01", "collab@labo.test");
+    let mut fields = request("collaborator", "86BV01", "collab@labo.test");
     fields.push(("results".into(), "on".into()));
     fields.push(("approver".into(), approver.to_string()));
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

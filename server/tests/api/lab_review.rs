@@ -1,24 +1,20 @@
 //! The lab's review of record links whose name did not match.
 
-use crate::accounts::verified_patient;
-use crate::activation::{activate, links, record};
-use crate::approval::{account, browser_as};
 use crate::helpers::*;
 
 /// A patient whose typed name differs from the record's: one link waiting for review.
 async fn waiting_link(app: &TestApp) -> (String, i64) {
-    verified_patient(app, "helene@exemple.fr", "Dupuis", "Hélène", "1950-11-30").await;
-    let code = record(app, "R3", "Durand", "Lefèvre", "Hélène Marie", "1950-11-30").await;
-    let r = activate(app, &[("code", &code), ("birth_date", "1950-11-30"), ("relation", "self")]).await;
+    app.verified_patient("helene@exemple.fr", "Dupuis", "Hélène", "1950-11-30").await;
+    let code = app.record("R3", "Durand", "Lefèvre", "Hélène Marie", "1950-11-30").await;
+    let r = app.activate(&[("code", &code), ("birth_date", "1950-11-30"), ("relation", "self")]).await;
     assert_eq!(r.status(), 200);
-    assert_eq!(links(app, "lab_review").await, 1);
+    assert_eq!(app.links("lab_review").await, 1);
     let id = sqlx::query_scalar("SELECT id FROM record_links").fetch_one(app.db.pool()).await.unwrap();
     (code, id)
 }
 
-async fn agent(app: &TestApp) -> reqwest::Client {
-    account(app, "agent@sesame.test", "support", "Agent", "Support").await;
-    browser_as(app, "agent@sesame.test").await
+async fn agent(app: &TestApp) -> Actor {
+    app.support_agent().await
 }
 
 #[tokio::test]
@@ -38,7 +34,7 @@ async fn support_sees_both_names_links_the_record_and_the_patient_is_told() {
     let (status, body) = call_with(&agent, &app.base, "/api/verification-rattacher", &[("id", &id.to_string())]).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["notice"][1].as_str().unwrap().contains("est rattaché"), "{body}");
-    assert_eq!(links(&app, "linked").await, 1);
+    assert_eq!(app.links("linked").await, 1);
     let mail = app.mail_to("helene@exemple.fr", "rattaché").await;
     assert!(mail.text.contains("/mon-compte"));
     let (_, page) = app.page("/mon-compte").await;
@@ -49,7 +45,7 @@ async fn support_sees_both_names_links_the_record_and_the_patient_is_told() {
         call_with(&agent, &app.base, "/api/verification-refuser", &[("id", &id.to_string()), ("reason", "Trop tard")])
             .await;
     assert!(body["notice"][1].as_str().unwrap().contains("déjà été traitée"), "{body}");
-    assert_eq!(links(&app, "linked").await, 1);
+    assert_eq!(app.links("linked").await, 1);
     let html = agent.get(app.url("/support/verifications")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Aucune demande de rattachement"), "{html}");
     let history: Vec<String> =
@@ -77,13 +73,13 @@ async fn a_refusal_needs_a_reason_tells_it_and_frees_the_code_for_a_childs_profi
     .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Indiquez le motif du refus"));
-    assert_eq!(links(&app, "lab_review").await, 1);
+    assert_eq!(app.links("lab_review").await, 1);
 
     let reason = "Ce dossier est celui d'une autre personne de la famille.";
     let (status, body) =
         call_with(&agent, &app.base, "/api/verification-refuser", &[("id", &id.to_string()), ("reason", reason)]).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(links(&app, "rejected").await, 1);
+    assert_eq!(app.links("rejected").await, 1);
     let mail = app.mail_to("helene@exemple.fr", "pas pu être confirmée").await;
     assert!(mail.text.contains(reason) && mail.text.contains("/activation"), "{}", mail.text);
     let (_, page) = app.page("/mon-compte").await;
@@ -91,20 +87,18 @@ async fn a_refusal_needs_a_reason_tells_it_and_frees_the_code_for_a_childs_profi
     assert!(page.contains("Saisir le code de nouveau"));
 
     // The code works again: entered for the person it belongs to, it links.
-    let r = activate(
-        &app,
-        &[
+    let r = app
+        .activate(&[
             ("code", &code),
             ("birth_date", "1950-11-30"),
             ("relation", "dependent"),
             ("patient_last_name", "Durand"),
             ("patient_first_name", "Hélène"),
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    assert_eq!(links(&app, "linked").await, 1);
-    assert_eq!(links(&app, "rejected").await, 0);
+    assert_eq!(app.links("linked").await, 1);
+    assert_eq!(app.links("rejected").await, 0);
     let (_, page) = app.page("/mon-compte").await;
     assert!(page.contains("Personne accompagnée") && !page.contains("Refusé"), "{page}");
 }
@@ -123,7 +117,7 @@ async fn only_support_reviews_links() {
         assert_eq!(call_with(&app.new_browser(), &app.base, path, &fields).await.0, 401, "{path}");
     }
     assert_eq!(app.get("/support/verifications").await.status(), 403);
-    assert_eq!(links(&app, "lab_review").await, 1);
+    assert_eq!(app.links("lab_review").await, 1);
 }
 
 #[tokio::test]

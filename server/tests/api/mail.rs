@@ -1,6 +1,7 @@
 //! E-mail delivery through the outbox and a real SMTP server.
 
 use crate::helpers::*;
+use secrecy::ExposeSecret;
 use sesame_app::platform::mail::outbox;
 use std::time::Duration;
 
@@ -59,7 +60,7 @@ async fn shutdown_waits_for_the_mail_being_sent() {
     app.stop().await;
     // Either it was delivered before the stop, or it is still queued: never lost.
     let delivered = app.smtp.messages().iter().any(|m| m.is_to("arret@exemple.fr"));
-    let db = sesame_app::platform::db::Db::connect(&app.config.database_url, 1).await.unwrap();
+    let db = sesame_app::platform::db::Db::connect(app.config.database_url.expose_secret(), 1).await.unwrap();
     let pending = outbox::pending_count(&db).await.unwrap();
     assert!(delivered || pending == 1, "delivered={delivered} pending={pending}");
 }

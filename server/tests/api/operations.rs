@@ -3,9 +3,8 @@
 //! observed in the SMTP sink, on the pages and in the database — never by calling a job.
 //! Also: the database going away, backups.
 
-use crate::admin::{admin, invite, status, token_of, user_id};
-use crate::approval::{account, browser_as, collaborator_request};
 use crate::helpers::*;
+use secrecy::ExposeSecret;
 use sesame_app::platform::clock::DAY;
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ fn reminders(app: &TestApp, to: &str) -> usize {
 
 /// The status shown to support on the user's page (signed in again: days pass).
 async fn status_on_admin_page(app: &TestApp, id: i64) -> String {
-    let admin = browser_as(app, "admin@sesame.test").await;
+    let admin = app.browser_as("admin@sesame.test").await;
     let html = admin.get(app.url(&format!("/admin/utilisateurs/{id}"))).send().await.unwrap().text().await.unwrap();
     // The first tag of the page is the account's status.
     html.split("<span class=\"tag")
@@ -29,9 +28,9 @@ async fn status_on_admin_page(app: &TestApp, id: i64) -> String {
 #[tokio::test]
 async fn the_scheduler_sends_three_reminders_then_expires_the_invitation() {
     let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
-    let admin = admin(&app).await;
-    let id = invite(&app, &admin, "relance@exemple.fr").await;
-    let first_token = token_of(&app, &app.mail_to("relance@exemple.fr", "invité").await);
+    let admin = app.administrator().await;
+    let id = app.invite(&admin, "relance@exemple.fr").await;
+    let first_token = app.token_of(&app.mail_to("relance@exemple.fr", "invité").await);
     for (day, expected) in [(3, 1), (7, 2), (11, 3)] {
         app.clock.advance(if day == 3 { 3 * DAY } else { 4 * DAY });
         app.eventually(&format!("reminder {expected} on day {day}"), || async {
@@ -42,7 +41,7 @@ async fn the_scheduler_sends_three_reminders_then_expires_the_invitation() {
     }
     app.smtp.wait_for(Duration::from_secs(10), |m| m.subject.contains("Rappel (3/3)")).await.unwrap();
     app.clock.advance(3 * DAY); // day 14
-    app.eventually("expiry on day 14", || async { status(&app, "relance@exemple.fr").await == "invitation_expired" })
+    app.eventually("expiry on day 14", || async { app.status_of("relance@exemple.fr").await == "invitation_expired" })
         .await;
     assert_eq!(status_on_admin_page(&app, id).await, "Invitation expirée");
     // Nothing more is sent, however long the scheduler keeps running.
@@ -53,13 +52,13 @@ async fn the_scheduler_sends_three_reminders_then_expires_the_invitation() {
     assert!(html.contains("a expiré") && html.contains("support"), "{html}");
 
     // Resending restarts the cycle with a new link; the old one is dead.
-    let admin = browser_as(&app, "admin@sesame.test").await;
+    let admin = app.browser_as("admin@sesame.test").await;
     app.smtp.clear();
     let (_, body) =
         call_with(&admin, &app.base, "/api/admin-renvoyer-invitation", &[("user_id", &id.to_string())]).await;
     assert!(body["notice"][1].as_str().unwrap().contains("nouvelle invitation"));
     assert_eq!(status_on_admin_page(&app, id).await, "Invitation envoyée");
-    let new = token_of(&app, &app.mail_to("relance@exemple.fr", "invité").await);
+    let new = app.token_of(&app.mail_to("relance@exemple.fr", "invité").await);
     app.clock.advance(3 * DAY);
     app.eventually("a first reminder of the new cycle", || async { reminders(&app, "relance@exemple.fr") == 1 }).await;
     let r = app.submit("/invitation", "/api/invitation", &[("token", &first_token), ("password", PASSWORD)]).await;
@@ -72,9 +71,9 @@ async fn the_scheduler_sends_three_reminders_then_expires_the_invitation() {
 async fn two_instances_send_each_reminder_once() {
     let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
     let other = app.second_instance().await;
-    let admin = admin(&app).await;
+    let admin = app.administrator().await;
     for i in 0..5 {
-        invite(&app, &admin, &format!("double{i}@exemple.fr")).await;
+        app.invite(&admin, &format!("double{i}@exemple.fr")).await;
     }
     for round in 1..=3 {
         app.clock.advance(4 * DAY);
@@ -93,12 +92,12 @@ async fn two_instances_send_each_reminder_once() {
 #[tokio::test]
 async fn an_unused_provisional_code_is_reminded_then_shown_expired_to_support() {
     let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
-    let seeded = crate::access_requests::seed(&app).await;
+    let seeded = app.structures().await;
     let _ = seeded;
-    account(&app, "admin@sesame.test", "support", "Ada", "Admin").await;
-    let agent = browser_as(&app, "admin@sesame.test").await;
+    app.account("admin@sesame.test", UserKind::Support, "Ada", "Admin").await;
+    let agent = app.browser_as("admin@sesame.test").await;
     // A biologist's request, validated: the code is e-mailed.
-    let fields = crate::access_requests::request("biologist", "86BV01", "lent@labo.test");
+    let fields = request("biologist", "86BV01", "lent@labo.test");
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(call_with(&app.new_browser(), &app.base, "/api/demande-acces", &refs).await.0, 200);
     let request: i64 = sqlx::query_scalar("SELECT id FROM access_requests WHERE email_key = 'lent@labo.test'")
@@ -120,7 +119,7 @@ async fn an_unused_provisional_code_is_reminded_then_shown_expired_to_support() 
     assert_eq!(count, 1, "reminded once");
     // Day 8: support's list says the code expired, with the one-click re-issue.
     app.clock.advance(3 * DAY);
-    let agent = browser_as(&app, "admin@sesame.test").await;
+    let agent = app.browser_as("admin@sesame.test").await;
     let html = agent.get(app.url("/support/demandes")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Code expiré"), "{html}");
     assert!(html.contains("Renvoyer un code d&#x27;accès") || html.contains("Renvoyer un code d'accès"));
@@ -141,10 +140,10 @@ async fn retention_keeps_the_privacy_notices_promises() {
         assert!(notice.contains(&what) || notice.contains(rule.what.0), "{}", rule.what.0);
     }
     // A sign-up never confirmed: gone after 7 days, and the address is free again.
-    crate::accounts::sign_up(&app, "jamais@exemple.fr", "Jamais", "Jean", "1980-01-01").await;
+    app.sign_up("jamais@exemple.fr", "Jamais", "Jean", "1980-01-01").await;
     // An account used once, then never again.
-    crate::accounts::verified_patient(&app, "dormant@exemple.fr", "Dormant", "Denis", "1980-01-01").await;
-    let dormant = user_id(&app, "dormant@exemple.fr").await;
+    app.verified_patient("dormant@exemple.fr", "Dormant", "Denis", "1980-01-01").await;
+    let dormant = app.user_id("dormant@exemple.fr").await;
     app.clock.advance(8 * DAY);
     app.eventually("unconfirmed sign-up deleted", || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE email_key = 'jamais@exemple.fr'")
@@ -154,7 +153,7 @@ async fn retention_keeps_the_privacy_notices_promises() {
             == 0
     })
     .await;
-    assert_eq!(crate::accounts::sign_up(&app, "jamais@exemple.fr", "Jamais", "Jean", "1980-01-01").await.status(), 303);
+    assert_eq!(app.sign_up("jamais@exemple.fr", "Jamais", "Jean", "1980-01-01").await.status(), 303);
     // Spent links are deleted after 30 days; old audit lines and mail records after a year.
     app.clock.advance(31 * DAY);
     app.eventually("spent links deleted", || async {
@@ -198,19 +197,19 @@ async fn retention_keeps_the_privacy_notices_promises() {
 #[tokio::test]
 async fn a_sign_in_keeps_a_dormant_account() {
     let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
-    crate::accounts::verified_patient(&app, "revient@exemple.fr", "Revient", "Rita", "1980-01-01").await;
+    app.verified_patient("revient@exemple.fr", "Revient", "Rita", "1980-01-01").await;
     app.clock.advance(3 * 365 * DAY - 29 * DAY);
     app.mail_to("revient@exemple.fr", "sera supprimé dans 30 jours").await;
-    assert_eq!(crate::accounts::sign_in(&app, "revient@exemple.fr", PASSWORD).await.status(), 303);
+    assert_eq!(app.sign_in("revient@exemple.fr", PASSWORD).await.status(), 303);
     app.clock.advance(40 * DAY);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(status(&app, "revient@exemple.fr").await, "active", "kept: it was used");
+    assert_eq!(app.status_of("revient@exemple.fr").await, "active", "kept: it was used");
 }
 
 #[tokio::test]
 async fn when_the_database_goes_away_answers_are_503_in_french_and_it_recovers() {
     let app = TestApp::spawn().await;
-    crate::accounts::verified_patient(&app, "panne@exemple.fr", "Panne", "Paul", "1980-01-01").await;
+    app.verified_patient("panne@exemple.fr", "Panne", "Paul", "1980-01-01").await;
     let outage = Outage::start(&app).await;
     let started = std::time::Instant::now();
     if postgres_base().is_some() {
@@ -249,7 +248,7 @@ async fn when_the_database_goes_away_answers_are_503_in_french_and_it_recovers()
         .await
         .unwrap();
     assert_eq!(n, 0);
-    assert_eq!(crate::accounts::sign_up(&app, "apres@exemple.fr", "Après", "Alix", "1980-01-01").await.status(), 303);
+    assert_eq!(app.sign_up("apres@exemple.fr", "Après", "Alix", "1980-01-01").await.status(), 303);
 }
 
 /// Makes the test's database unavailable: PostgreSQL refuses connections and drops the
@@ -264,7 +263,7 @@ impl Outage {
         match postgres_base() {
             Some(base) => {
                 let base = base.trim_end_matches('/').to_string();
-                let name = app.config.database_url.rsplit('/').next().unwrap().to_string();
+                let name = app.config.database_url.expose_secret().rsplit('/').next().unwrap().to_string();
                 let admin = format!("{base}/postgres");
                 let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
                 sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
@@ -280,7 +279,8 @@ impl Outage {
                 Outage::Postgres { admin, name }
             }
             None => {
-                let locker = sesame_app::platform::db::Db::connect(&app.config.database_url, 1).await.unwrap();
+                let locker =
+                    sesame_app::platform::db::Db::connect(app.config.database_url.expose_secret(), 1).await.unwrap();
                 let tx = locker.pool().begin_with("BEGIN EXCLUSIVE").await.unwrap();
                 Outage::Sqlite(Box::new(tx))
             }
@@ -345,10 +345,10 @@ async fn a_backup_taken_while_writes_go_on_restores_every_committed_row() {
     // Restore into an empty data directory, and find every row committed before.
     let mut restored = app.config.clone();
     let restored_db = dir.join("restored").join("sesame.db");
-    restored.database_url = format!("sqlite://{}?mode=rwc", restored_db.display());
+    restored.database_url = format!("sqlite://{}?mode=rwc", restored_db.display()).into();
     sesame_server::cli::backup::restore(&restored, &file).unwrap();
     assert!(sesame_server::cli::backup::restore(&restored, &file).is_err(), "never over existing data");
-    let db = sesame_app::platform::db::Db::connect(&restored.database_url, 1).await.unwrap();
+    let db = sesame_app::platform::db::Db::connect(restored.database_url.expose_secret(), 1).await.unwrap();
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_meta WHERE key LIKE 'row-%' AND key <= $1")
         .bind(format!("row-{before:08}"))
         .fetch_one(db.pool())
@@ -365,7 +365,7 @@ async fn a_backup_taken_while_writes_go_on_restores_every_committed_row() {
 async fn collaborator_requests_still_flow_with_jobs_running() {
     // The jobs running often change nothing to the journeys around them.
     let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
-    let seeded = crate::access_requests::seed(&app).await;
-    collaborator_request(&app, "flux@labo.test", "86BV01", seeded.approver, &[]).await;
+    let seeded = app.structures().await;
+    app.collaborator_request("flux@labo.test", "86BV01", seeded.approver, &[]).await;
     app.mail_to("flux@labo.test", "bien reçue").await;
 }

@@ -4,10 +4,6 @@
 //! approvers and support never act on themselves or above their role, redirects stay on
 //! the site, sessions and second factors follow AAL2, replaced codes stay dead.
 
-use crate::access_requests::{request, seed};
-use crate::accounts::{sign_in, verified_patient};
-use crate::activation::{activate, links, record};
-use crate::approval::{account, browser_as, enrol, set_password};
 use crate::helpers::*;
 use futures::future::join_all;
 
@@ -24,8 +20,8 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 #[tokio::test]
 async fn an_access_request_answers_the_same_whether_or_not_the_address_has_an_account() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
-    verified_patient(&app, "marie@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    app.structures().await;
+    app.verified_patient("marie@exemple.fr", "Martin", "Marie", "1985-03-14").await;
 
     let taken = post_access_request(&app.new_browser(), &app, "Marie@Exemple.fr").await;
     let free = post_access_request(&app.new_browser(), &app, "libre@labo.test").await;
@@ -54,8 +50,8 @@ async fn an_access_request_answers_the_same_whether_or_not_the_address_has_an_ac
 #[tokio::test]
 async fn every_access_request_attempt_counts_against_the_client_limit() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
-    verified_patient(&app, "compte@exemple.fr", "Compte", "Colette", "1985-03-14").await;
+    app.structures().await;
+    app.verified_patient("compte@exemple.fr", "Compte", "Colette", "1985-03-14").await;
     // Ten attempts with an address that has an account: each counts, though none is stored.
     for _ in 0..10 {
         assert_eq!(post_access_request(&app.new_browser(), &app, "compte@exemple.fr").await.status(), 303);
@@ -68,7 +64,7 @@ async fn every_access_request_attempt_counts_against_the_client_limit() {
 #[tokio::test]
 async fn a_stranger_cannot_lock_someone_elses_account() {
     let app = TestApp::spawn_with(TestOptions { behind_proxy: true, ..TestOptions::default() }).await;
-    verified_patient(&app, "cible@exemple.fr", "Cible", "Claire", "1980-02-02").await;
+    app.verified_patient("cible@exemple.fr", "Cible", "Claire", "1980-02-02").await;
     let attacker = app.browser_from("203.0.113.9", None);
     for i in 0..10 {
         app.clock.advance(61_000);
@@ -110,7 +106,7 @@ async fn a_stranger_cannot_lock_someone_elses_account() {
 #[tokio::test]
 async fn after_a_hundred_failures_the_password_alone_no_longer_signs_in() {
     let app = TestApp::spawn_with(TestOptions { behind_proxy: true, ..TestOptions::default() }).await;
-    verified_patient(&app, "assiege@exemple.fr", "Assiégé", "Albert", "1980-02-02").await;
+    app.verified_patient("assiege@exemple.fr", "Assiégé", "Albert", "1980-02-02").await;
     // 100 failures spread over ten clients, ten each (each client then locks itself out).
     for client in 0..10 {
         let c = app.browser_from(&format!("203.0.113.{}", 10 + client), None);
@@ -191,8 +187,8 @@ async fn the_client_address_is_the_one_the_trusted_proxy_appended() {
 #[tokio::test]
 async fn second_factor_codes_are_counted_before_they_are_checked() {
     let app = TestApp::spawn().await;
-    let id = account(&app, "course@labo.test", "support", "Course", "Code").await;
-    enrol(&app, id).await;
+    let id = app.account("course@labo.test", UserKind::Support, "Course", "Code").await;
+    app.enrol(id).await;
     let c = app.new_browser();
     let r = submit_with(
         &c,
@@ -218,8 +214,8 @@ async fn second_factor_codes_are_counted_before_they_are_checked() {
 #[tokio::test]
 async fn twenty_wrong_second_factor_codes_in_a_row_block_it_until_a_reset() {
     let app = TestApp::spawn().await;
-    let id = account(&app, "bloque@labo.test", "support", "Bloqué", "Blaise").await;
-    enrol(&app, id).await;
+    let id = app.account("bloque@labo.test", UserKind::Support, "Bloqué", "Blaise").await;
+    app.enrol(id).await;
     let c = app.new_browser();
     submit_with(
         &c,
@@ -246,16 +242,15 @@ async fn twenty_wrong_second_factor_codes_in_a_row_block_it_until_a_reset() {
         .await;
     }
     // The right code no longer opens anything.
-    let (_, body) =
-        call_with(&c, &app.base, "/api/connexion-code", &[("code", &crate::approval::totp_now(&app))]).await;
+    let (_, body) = call_with(&c, &app.base, "/api/connexion-code", &[("code", &app.totp_now())]).await;
     assert!(body["notice"][1].as_str().unwrap().contains("bloqué"), "{body}");
     // Support's reset lifts it (the owner enrols again at their next visit).
-    account(&app, "admin2@sesame.test", "support", "Ada", "Admin").await;
+    app.account("admin2@sesame.test", UserKind::Support, "Ada", "Admin").await;
     sqlx::query("UPDATE users SET is_admin = 1 WHERE email_key = 'admin2@sesame.test'")
         .execute(app.db.pool())
         .await
         .unwrap();
-    let admin = browser_as(&app, "admin2@sesame.test").await;
+    let admin = app.browser_as("admin2@sesame.test").await;
     let (status, body) =
         call_with(&admin, &app.base, "/api/admin-second-facteur", &[("user_id", &id.to_string())]).await;
     assert_eq!(status, 200, "{body}");
@@ -274,8 +269,8 @@ async fn twenty_wrong_second_factor_codes_in_a_row_block_it_until_a_reset() {
 #[tokio::test]
 async fn activation_attempts_are_counted_before_they_are_checked() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "presse@exemple.fr", "Pressé", "Paul", "1980-02-02").await;
-    record(&app, "R1", "Pressé", "", "Paul", "1980-02-02").await;
+    app.verified_patient("presse@exemple.fr", "Pressé", "Paul", "1980-02-02").await;
+    app.record("R1", "Pressé", "", "Paul", "1980-02-02").await;
     let attempts = (0..30).map(|i| {
         let c = app.client.clone();
         let base = app.base.clone();
@@ -294,8 +289,8 @@ async fn activation_attempts_are_counted_before_they_are_checked() {
 #[tokio::test]
 async fn wrong_codes_everywhere_slow_answers_down_but_never_refuse_a_patient() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "patiente@exemple.fr", "Patiente", "Paule", "1980-02-02").await;
-    let code = record(&app, "R2", "Patiente", "", "Paule", "1980-02-02").await;
+    app.verified_patient("patiente@exemple.fr", "Patiente", "Paule", "1980-02-02").await;
+    let code = app.record("R2", "Patiente", "", "Paule", "1980-02-02").await;
     // An attack spread over many clients has pushed the service-wide counter over its limit.
     sqlx::query("INSERT INTO rate_limits (key, window_start, count, last_at, blocked_until) VALUES ('code-global', $1, 100000, $1, 0)")
         .bind(app.state().now())
@@ -303,20 +298,20 @@ async fn wrong_codes_everywhere_slow_answers_down_but_never_refuse_a_patient() {
         .await
         .unwrap();
     let unknown = sesame_app::domain::activation_code::ActivationCode::from_value(42).grouped();
-    let r = activate(&app, &[("code", &unknown), ("birth_date", "1980-02-02"), ("relation", "self")]).await;
+    let r = app.activate(&[("code", &unknown), ("birth_date", "1980-02-02"), ("relation", "self")]).await;
     assert!(r.text().await.unwrap().contains("ne correspondent à aucun dossier"), "a wrong code is still answered");
-    let r = activate(&app, &[("code", &code), ("birth_date", "1980-02-02"), ("relation", "self")]).await;
+    let r = app.activate(&[("code", &code), ("birth_date", "1980-02-02"), ("relation", "self")]).await;
     assert_eq!(r.status(), 303, "a patient with the right code links it");
-    assert_eq!(links(&app, "linked").await, 1);
+    assert_eq!(app.links("linked").await, 1);
 }
 
 #[tokio::test]
 async fn an_approver_never_acts_on_themselves_or_on_inactive_collaborators() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
+    let seeded = app.structures().await;
     // A collaborator of 86BV01 whom support made an approver.
-    let delegate = account(&app, "delegue@labo.test", "professional", "Denis", "Délégué").await;
-    let other = account(&app, "autre@labo.test", "professional", "Odile", "Autre").await;
+    let delegate = app.account("delegue@labo.test", UserKind::Professional, "Denis", "Délégué").await;
+    let other = app.account("autre@labo.test", UserKind::Professional, "Odile", "Autre").await;
     for user in [delegate, other] {
         sqlx::query(
             "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
@@ -337,7 +332,7 @@ async fn an_approver_never_acts_on_themselves_or_on_inactive_collaborators() {
     .await
     .unwrap();
     let _ = seeded;
-    let c = browser_as(&app, "delegue@labo.test").await;
+    let c = app.browser_as("delegue@labo.test").await;
     let change = |user: i64| {
         let c = c.clone();
         let base = app.base.clone();
@@ -371,14 +366,10 @@ async fn an_approver_never_acts_on_themselves_or_on_inactive_collaborators() {
 #[tokio::test]
 async fn support_agents_act_on_support_and_administrators_only_as_administrators() {
     let app = TestApp::spawn().await;
-    account(&app, "agent@sesame.test", "support", "Agent", "Simple").await;
-    let colleague = account(&app, "collegue@sesame.test", "support", "Colin", "Collègue").await;
-    let pro = account(&app, "pro@labo.test", "professional", "Pia", "Pro").await;
-    let agent = browser_as(&app, "agent@sesame.test").await;
-    let me: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email_key = 'agent@sesame.test'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let colleague = app.account("collegue@sesame.test", UserKind::Support, "Colin", "Collègue").await;
+    let pro = app.account("pro@labo.test", UserKind::Professional, "Pia", "Pro").await;
+    let agent = app.support_agent().await;
+    let me = agent.id;
     for (path, extra) in [
         ("/api/admin-email", vec![("new_email", "vol@pirate.test")]),
         ("/api/admin-second-facteur", vec![]),
@@ -407,10 +398,9 @@ async fn support_agents_act_on_support_and_administrators_only_as_administrators
 #[tokio::test]
 async fn an_address_change_tells_the_old_address_ends_sessions_and_shows_on_my_account() {
     let app = TestApp::spawn().await;
-    account(&app, "agent@sesame.test", "support", "Agent", "Simple").await;
-    let pro = account(&app, "ancienne@labo.test", "professional", "Anne", "Ancienne").await;
-    let holder = browser_as(&app, "ancienne@labo.test").await;
-    let agent = browser_as(&app, "agent@sesame.test").await;
+    let pro = app.account("ancienne@labo.test", UserKind::Professional, "Anne", "Ancienne").await;
+    let holder = app.browser_as("ancienne@labo.test").await;
+    let agent = app.support_agent().await;
     let (status, body) = call_with(
         &agent,
         &app.base,
@@ -441,7 +431,7 @@ async fn an_address_change_tells_the_old_address_ends_sessions_and_shows_on_my_a
 #[tokio::test]
 async fn after_sign_in_only_a_path_of_this_site_is_followed() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "suite@exemple.fr", "Suite", "Sam", "1980-02-02").await;
+    app.verified_patient("suite@exemple.fr", "Suite", "Sam", "1980-02-02").await;
     for (next, expected) in [
         ("/activation", "/activation"),
         ("/\t/evil.example", "/mon-compte"),
@@ -469,8 +459,8 @@ async fn after_sign_in_only_a_path_of_this_site_is_followed() {
 #[tokio::test]
 async fn sessions_end_after_thirty_minutes_idle_or_twelve_hours() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "session@exemple.fr", "Session", "Sophie", "1980-02-02").await;
-    assert_eq!(app.page("/mon-compte").await.0, 200);
+    let patient = app.patient().await;
+    assert_eq!(patient.get(app.url("/mon-compte")).send().await.unwrap().status(), 200);
     app.clock.advance(29 * 60 * 1000);
     assert_eq!(app.page("/mon-compte").await.0, 200, "active within 30 minutes");
     app.clock.advance(31 * 60 * 1000);
@@ -482,7 +472,7 @@ async fn sessions_end_after_thirty_minutes_idle_or_twelve_hours() {
         &app.base,
         "/connexion",
         "/api/connexion",
-        &[("email", "session@exemple.fr"), ("password", PASSWORD)],
+        &[("email", patient.email.as_str()), ("password", PASSWORD)],
     )
     .await;
     let mut minutes = 0;
@@ -500,7 +490,7 @@ async fn sessions_end_after_thirty_minutes_idle_or_twelve_hours() {
 #[tokio::test]
 async fn a_patient_may_stay_signed_in_for_thirty_days_on_their_device() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "reste@exemple.fr", "Reste", "Rémi", "1980-02-02").await;
+    app.verified_patient("reste@exemple.fr", "Reste", "Rémi", "1980-02-02").await;
     let c = app.new_browser();
     let r = submit_with(
         &c,
@@ -517,7 +507,7 @@ async fn a_patient_may_stay_signed_in_for_thirty_days_on_their_device() {
     app.clock.advance(28 * 24 * 3600 * 1000);
     assert_eq!(c.get(app.url("/mon-compte")).send().await.unwrap().status(), 401, "after 30 days");
     // A professional who ticks it gets an ordinary session.
-    let pro = account(&app, "pro@labo.test", "professional", "Pia", "Pro").await;
+    let pro = app.account("pro@labo.test", UserKind::Professional, "Pia", "Pro").await;
     let _ = pro;
     let c = app.new_browser();
     let seen = app.sign_in_codes_sent("pro@labo.test");
@@ -537,7 +527,7 @@ async fn a_patient_may_stay_signed_in_for_thirty_days_on_their_device() {
 #[tokio::test]
 async fn professionals_pass_a_second_factor_e_mailed_at_sign_in() {
     let app = TestApp::spawn().await;
-    account(&app, "bio@labo.test", "professional", "Béa", "Bio").await;
+    app.account("bio@labo.test", UserKind::Professional, "Béa", "Bio").await;
     let c = app.new_browser();
     let seen = app.sign_in_codes_sent("bio@labo.test");
     let r = submit_with(
@@ -592,8 +582,8 @@ async fn professionals_pass_a_second_factor_e_mailed_at_sign_in() {
 #[tokio::test]
 async fn support_never_gets_an_e_mailed_code() {
     let app = TestApp::spawn().await;
-    let id = account(&app, "agent@sesame.test", "support", "Agent", "Appli").await;
-    enrol(&app, id).await;
+    let id = app.account("agent@sesame.test", UserKind::Support, "Agent", "Appli").await;
+    app.enrol(id).await;
     let c = app.new_browser();
     submit_with(
         &c,
@@ -612,7 +602,7 @@ async fn support_never_gets_an_e_mailed_code() {
 #[tokio::test]
 async fn a_person_lists_and_ends_their_own_sessions() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "liste@exemple.fr", "Liste", "Léon", "1980-02-02").await;
+    app.verified_patient("liste@exemple.fr", "Liste", "Léon", "1980-02-02").await;
     let phone = app.new_browser();
     phone
         .post(app.url("/connexion"))
@@ -640,7 +630,7 @@ async fn a_person_lists_and_ends_their_own_sessions() {
 }
 
 async fn verified_patient_with(app: &TestApp, client: &reqwest::Client, email: &str) {
-    crate::accounts::sign_up(app, email, "Autre", "Alix", "1980-02-02").await;
+    app.sign_up(email, "Autre", "Alix", "1980-02-02").await;
     let mail = app.mail_to(email, "Confirmez").await;
     let token = app.link_in(&mail, "/verifier-email?jeton=").split("jeton=").nth(1).unwrap().to_string();
     submit_with(client, &app.base, "/verifier-email", "/api/verifier-email", &[("token", &token)]).await;
@@ -650,7 +640,7 @@ async fn verified_patient_with(app: &TestApp, client: &reqwest::Client, email: &
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "change@exemple.fr", "Change", "Chloé", "1980-02-02").await;
+    app.verified_patient("change@exemple.fr", "Change", "Chloé", "1980-02-02").await;
     let other = app.new_browser();
     submit_with(
         &other,
@@ -677,13 +667,13 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     app.mail_to("change@exemple.fr", "mot de passe a été modifié").await;
     assert_eq!(other.get(app.url("/mon-compte")).send().await.unwrap().status(), 401);
     assert_eq!(app.page("/mon-compte").await.0, 200);
-    assert_eq!(sign_in(&app, "change@exemple.fr", "Nouveau-Secret-2026!").await.status(), 303);
+    assert_eq!(app.sign_in("change@exemple.fr", "Nouveau-Secret-2026!").await.status(), 303);
 }
 
 #[tokio::test]
 async fn turning_the_second_factor_on_or_off_ends_other_sessions_and_tells_the_owner() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "tfa@exemple.fr", "Deux", "Facteurs", "1980-02-02").await;
+    app.verified_patient("tfa@exemple.fr", "Deux", "Facteurs", "1980-02-02").await;
     let other = app.new_browser();
     submit_with(
         &other,
@@ -698,10 +688,8 @@ async fn turning_the_second_factor_on_or_off_ends_other_sessions_and_tells_the_o
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let secret = sesame_app::platform::secretbox::open(&app.state().settings.secret_key, &sealed).unwrap();
-    let secret = sesame_app::platform::totp::base32_decode(std::str::from_utf8(&secret).unwrap()).unwrap();
-    let step = sesame_app::platform::totp::step_of((app.state().now() / 1000) as u64);
-    let code = format!("{:06}", sesame_app::platform::totp::hotp(&secret, step, 6));
+    let secret = String::from_utf8(app.state().open_secret(&sealed).unwrap()).unwrap();
+    let code = sesame_app::platform::totp::code_at(&secret, (app.state().now() / 1000) as u64).unwrap();
     let (status, body) = app.call("/api/deux-facteurs-activer", &[("code", &code)]).await;
     assert_eq!(status, 200, "{body}");
     app.mail_to("tfa@exemple.fr", "Authentification à deux facteurs activée").await;
@@ -719,16 +707,15 @@ async fn turning_the_second_factor_on_or_off_ends_other_sessions_and_tells_the_o
 async fn a_replaced_activation_code_stays_dead_when_its_review_is_refused() {
     let app = TestApp::spawn().await;
     // A name mismatch sends the link to review...
-    verified_patient(&app, "revue@exemple.fr", "Dupuis", "Hélène", "1950-11-30").await;
-    let old = record(&app, "R3", "Durand", "", "Hélène", "1950-11-30").await;
-    activate(&app, &[("code", &old), ("birth_date", "1950-11-30"), ("relation", "self")]).await;
-    assert_eq!(links(&app, "lab_review").await, 1);
+    app.verified_patient("revue@exemple.fr", "Dupuis", "Hélène", "1950-11-30").await;
+    let old = app.record("R3", "Durand", "", "Hélène", "1950-11-30").await;
+    app.activate(&[("code", &old), ("birth_date", "1950-11-30"), ("relation", "self")]).await;
+    assert_eq!(app.links("lab_review").await, 1);
     let link: i64 = sqlx::query_scalar("SELECT id FROM record_links").fetch_one(app.db.pool()).await.unwrap();
     // ...meanwhile the lab issues a new code for the record...
     sesame_server::cli::dossier::new_code(app.state(), "R3").await.unwrap();
     // ...then support refuses the pending review.
-    account(&app, "agent@sesame.test", "support", "Agent", "Revue").await;
-    let agent = browser_as(&app, "agent@sesame.test").await;
+    let agent = app.support_agent().await;
     let (status, body) = call_with(
         &agent,
         &app.base,
@@ -738,17 +725,15 @@ async fn a_replaced_activation_code_stays_dead_when_its_review_is_refused() {
     .await;
     assert_eq!(status, 200, "{body}");
     // The replaced code does not come back to life, for anyone.
-    let r = activate(
-        &app,
-        &[
+    let r = app
+        .activate(&[
             ("code", &old),
             ("birth_date", "1950-11-30"),
             ("relation", "child"),
             ("patient_last_name", "Durand"),
             ("patient_first_name", "Hélène"),
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert!(r.text().await.unwrap().contains("ne correspondent à aucun dossier"));
     let live: i64 =
         count(&app, "SELECT COUNT(*) FROM activation_codes WHERE replaced_at IS NULL AND used_at IS NULL").await;
@@ -758,10 +743,10 @@ async fn a_replaced_activation_code_stays_dead_when_its_review_is_refused() {
 #[tokio::test]
 async fn a_pending_verification_never_blocks_an_access_request_or_an_invitation() {
     let app = TestApp::spawn().await;
-    seed(&app).await;
+    app.structures().await;
     // Someone signed up with these addresses and never confirmed them.
-    crate::accounts::sign_up(&app, "vrai.pro@labo.test", "Squat", "Sam", "1980-02-02").await;
-    crate::accounts::sign_up(&app, "invite@labo.test", "Squat", "Sue", "1980-02-02").await;
+    app.sign_up("vrai.pro@labo.test", "Squat", "Sam", "1980-02-02").await;
+    app.sign_up("invite@labo.test", "Squat", "Sue", "1980-02-02").await;
     // The real owner asks for professional access: stored, validated, code e-mailed.
     let r = post_access_request(&app.new_browser(), &app, "vrai.pro@labo.test").await;
     assert_eq!(r.status(), 303);
@@ -769,12 +754,12 @@ async fn a_pending_verification_never_blocks_an_access_request_or_an_invitation(
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    account(&app, "admin@sesame.test", "support", "Ada", "Admin").await;
+    app.account("admin@sesame.test", UserKind::Support, "Ada", "Admin").await;
     sqlx::query("UPDATE users SET is_admin = 1 WHERE email_key = 'admin@sesame.test'")
         .execute(app.db.pool())
         .await
         .unwrap();
-    let admin = browser_as(&app, "admin@sesame.test").await;
+    let admin = app.browser_as("admin@sesame.test").await;
     let (status, body) = call_with(&admin, &app.base, "/api/support-valider", &[("id", &request_id.to_string())]).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["notice"][1].as_str().unwrap().contains("validée"), "{body}");
@@ -801,7 +786,7 @@ async fn personal_pages_and_answers_are_never_stored() {
     let app = TestApp::spawn().await;
     let public = app.new_browser().get(app.url("/")).send().await.unwrap();
     assert_eq!(public.headers()["cache-control"], "no-cache");
-    verified_patient(&app, "cache@exemple.fr", "Cache", "Cécile", "1980-02-02").await;
+    app.verified_patient("cache@exemple.fr", "Cache", "Cécile", "1980-02-02").await;
     for path in ["/mon-compte", "/", "/mon-compte/securite"] {
         let r = app.get(path).await;
         assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
@@ -820,10 +805,11 @@ async fn personal_pages_and_answers_are_never_stored() {
 #[tokio::test]
 async fn a_re_rendered_form_never_echoes_a_code() {
     let app = TestApp::spawn().await;
-    verified_patient(&app, "echo@exemple.fr", "Écho", "Émile", "1980-02-02").await;
+    app.verified_patient("echo@exemple.fr", "Écho", "Émile", "1980-02-02").await;
     let typed = sesame_app::domain::activation_code::ActivationCode::from_value(777_777).grouped();
     let typed = typed.as_str();
-    let html = activate(&app, &[("code", typed), ("birth_date", "2099-01-01"), ("relation", "self")])
+    let html = app
+        .activate(&[("code", typed), ("birth_date", "2099-01-01"), ("relation", "self")])
         .await
         .text()
         .await
@@ -845,13 +831,13 @@ async fn a_re_rendered_form_never_echoes_a_code() {
 #[tokio::test]
 async fn free_text_and_list_actions_are_bounded() {
     let app = TestApp::spawn().await;
-    let seeded = seed(&app).await;
-    account(&app, "admin@sesame.test", "support", "Ada", "Admin").await;
+    let seeded = app.structures().await;
+    app.account("admin@sesame.test", UserKind::Support, "Ada", "Admin").await;
     sqlx::query("UPDATE users SET is_admin = 1 WHERE email_key = 'admin@sesame.test'")
         .execute(app.db.pool())
         .await
         .unwrap();
-    let admin = browser_as(&app, "admin@sesame.test").await;
+    let admin = app.browser_as("admin@sesame.test").await;
     let long = "a".repeat(101);
     let (_, body) = call_with(
         &admin,
@@ -867,13 +853,12 @@ async fn free_text_and_list_actions_are_bounded() {
     )
     .await;
     assert!(body.to_string().contains("Au plus 100 caractères"), "{body}");
-    set_password(&app, seeded.approver).await;
-    let approver = browser_as(&app, "jeanne.lefort@labo.test").await;
+    let approver = app.biologist_of("86BV01").await;
     let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
     let fields: Vec<(&str, &str)> = ids.iter().map(|i| ("ids[]", i.as_str())).collect();
     let (_, body) = call_with(&approver, &app.base, "/api/approuver-selection", &fields).await;
     assert!(body.to_string().contains("au plus 100"), "{body}");
-    let id = crate::approval::collaborator_request(&app, "longue@labo.test", "86BV01", seeded.approver, &[]).await;
+    let id = app.collaborator_request("longue@labo.test", "86BV01", seeded.approver, &[]).await;
     let reason = "r".repeat(1001);
     let (_, body) =
         call_with(&approver, &app.base, "/api/refuser", &[("id", &id.to_string()), ("reason", &reason)]).await;

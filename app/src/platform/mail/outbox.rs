@@ -7,7 +7,6 @@
 
 use super::Mail;
 use crate::platform::db::{Db, Tx};
-use sqlx::Row;
 
 /// Queues a mail inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, mail: &Mail, now: i64) -> Result<(), sqlx::Error> {
@@ -37,10 +36,21 @@ pub struct Claimed {
     pub mail: Mail,
 }
 
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    attempts: i64,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    template: String,
+}
+
 /// Claims up to `limit` due mails for `lease` milliseconds. Safe with several workers:
 /// the lease condition is re-checked on each row by the `UPDATE`, so a row is claimed once.
 pub async fn claim_due(db: &Db, now: i64, lease: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<ClaimedRow> = sqlx::query_as(
         "UPDATE outbox SET locked_until = $1 \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
@@ -54,20 +64,20 @@ pub async fn claim_due(db: &Db, now: i64, lease: i64, limit: i64) -> Result<Vec<
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(Claimed {
-            id: r.try_get("id")?,
-            attempts: r.try_get("attempts")?,
+    let mut out: Vec<Claimed> = rows
+        .into_iter()
+        .map(|r| Claimed {
+            id: r.id,
+            attempts: r.attempts,
             mail: Mail {
-                to: r.try_get("recipient")?,
-                subject: r.try_get("subject")?,
-                text: r.try_get("body_text")?,
-                html: r.try_get("body_html")?,
-                template: r.try_get("template")?,
+                to: r.recipient,
+                subject: r.subject,
+                text: r.body_text,
+                html: r.body_html,
+                template: r.template,
             },
-        });
-    }
+        })
+        .collect();
     out.sort_by_key(|c| c.id);
     Ok(out)
 }
@@ -131,4 +141,15 @@ pub async fn next_due(db: &Db) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
         .fetch_one(db.pool())
         .await
+}
+
+/// Deletes the delivery records of mails sent or given up on before `before` (retention).
+pub async fn purge(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1)",
+    )
+    .bind(before)
+    .execute(db.pool())
+    .await
+    .map(|r| r.rows_affected())
 }

@@ -1,10 +1,15 @@
 //! One layout for every e-mail, in HTML and plain text, in French or English.
 //!
-//! Capabilities describe their message as paragraphs and an optional button; this module
-//! renders both bodies so they always say the same thing.
+//! Capabilities describe their message (each in its own `emails.rs`) as paragraphs, an
+//! optional code and button; the layout is two `minijinja` templates
+//! (`templates/layout.html`, escaped, and `templates/layout.txt`), so both bodies always say
+//! the same thing. Every e-mail is snapshot-tested in both languages (`emails_test.rs`):
+//! a wording change is reviewed as a diff.
 
 use super::Mail;
 use crate::i18n::Lang;
+use minijinja::{AutoEscape, Environment, context};
+use std::sync::LazyLock;
 
 /// The content of an e-mail, before rendering.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +29,7 @@ pub struct Message {
 }
 
 /// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
+fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -39,79 +44,57 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The two layout templates; `.html` ones are escaped automatically.
+static LAYOUT: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    // HTML escaping of the five characters that matter (minijinja also escapes `/`, which
+    // would make every link in the HTML body read `https:&#x2f;&#x2f;…`).
+    env.set_formatter(|out, state, value| match (state.auto_escape(), value.as_str()) {
+        (AutoEscape::Html, Some(text)) if !value.is_safe() => out.write_str(&escape(text)).map_err(Into::into),
+        _ => minijinja::escape_formatter(out, state, value),
+    });
+    env.add_template("layout.html", include_str!("templates/layout.html"))
+        .expect("the HTML e-mail layout is a valid template");
+    env.add_template("layout.txt", include_str!("templates/layout.txt"))
+        .expect("the text e-mail layout is a valid template");
+    env
+});
+
 impl Message {
     /// Renders the message for a recipient.
     pub fn render(self, lang: Lang, to: &str, template: &'static str) -> Mail {
-        let signature = lang.t(
-            "L'équipe Sésame — portail des laboratoires de biologie médicale",
-            "The Sésame team — the medical biology labs' portal",
-        );
-        let notice = lang.t(
-            "Ce message vous est envoyé automatiquement ; merci de ne pas y répondre. Si vous n'êtes pas à l'origine de cette démarche, ignorez-le.",
-            "This message was sent automatically; please do not reply. If you did not ask for it, ignore it.",
-        );
-
-        let mut text = String::new();
-        text.push_str(&self.greeting);
-        text.push_str("\n\n");
-        for p in &self.paragraphs {
-            text.push_str(p);
-            text.push_str("\n\n");
+        let ctx = context! {
+            lang => lang.code(),
+            subject => &self.subject,
+            greeting => &self.greeting,
+            paragraphs => &self.paragraphs,
+            code => &self.code,
+            button => self.button.as_ref().map(|(label, url)| context! { label => label, url => url }),
+            after => &self.after,
+            colon => lang.t(" :", ":"),
+            copy_link => lang.t("Si le bouton ne fonctionne pas, copiez ce lien :", "If the button does not work, copy this link:"),
+            signature => lang.t(
+                "L'équipe Sésame — portail des laboratoires de biologie médicale",
+                "The Sésame team — the medical biology labs' portal",
+            ),
+            notice => lang.t(
+                "Ce message vous est envoyé automatiquement ; merci de ne pas y répondre. Si vous n'êtes pas à l'origine de cette démarche, ignorez-le.",
+                "This message was sent automatically; please do not reply. If you did not ask for it, ignore it.",
+            ),
+        };
+        // The templates are fixed and the context is plain strings: rendering cannot fail at
+        // run time, and the snapshot tests render every e-mail. Never send an empty body.
+        let render = |name: &str| {
+            LAYOUT.get_template(name).and_then(|t| t.render(&ctx)).expect("the e-mail layouts render any message")
+        };
+        Mail {
+            to: to.to_string(),
+            subject: self.subject.clone(),
+            text: render("layout.txt"),
+            html: render("layout.html"),
+            template: template.to_string(),
         }
-        if let Some(code) = &self.code {
-            text.push_str(code);
-            text.push_str("\n\n");
-        }
-        if let Some((label, url)) = &self.button {
-            text.push_str(&format!("{label} :\n{url}\n\n"));
-        }
-        for p in &self.after {
-            text.push_str(p);
-            text.push_str("\n\n");
-        }
-        text.push_str(&format!("-- \n{signature}\n{notice}\n"));
-
-        let mut html = format!(
-            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
-             <body style=\"margin:0;padding:24px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;color:#1b2733\">\
-             <div style=\"max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px\">\
-             <p style=\"font-size:20px;font-weight:bold;color:#0b5c6b;margin:0 0 16px\">Sésame</p>\
-             <p>{}</p>",
-            lang.code(),
-            escape(&self.subject),
-            escape(&self.greeting)
-        );
-        for p in &self.paragraphs {
-            html.push_str(&format!("<p style=\"line-height:1.5\">{}</p>", escape(p)));
-        }
-        if let Some(code) = &self.code {
-            html.push_str(&format!(
-                "<p style=\"font-size:24px;font-family:monospace;letter-spacing:2px;background:#eef5f6;padding:12px;text-align:center\">{}</p>",
-                escape(code)
-            ));
-        }
-        if let Some((label, url)) = &self.button {
-            html.push_str(&format!(
-                "<p style=\"margin:24px 0\"><a href=\"{}\" style=\"background:#0b5c6b;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block\">{}</a></p>\
-                 <p style=\"font-size:13px;color:#51606e\">{}<br><a href=\"{}\">{}</a></p>",
-                escape(url),
-                escape(label),
-                lang.t("Si le bouton ne fonctionne pas, copiez ce lien :", "If the button does not work, copy this link:"),
-                escape(url),
-                escape(url)
-            ));
-        }
-        for p in &self.after {
-            html.push_str(&format!("<p style=\"line-height:1.5\">{}</p>", escape(p)));
-        }
-        html.push_str(&format!(
-            "<hr style=\"border:none;border-top:1px solid #dde3e8;margin:24px 0\">\
-             <p style=\"font-size:13px;color:#51606e\">{}<br>{}</p></div></body></html>",
-            escape(signature),
-            escape(notice)
-        ));
-
-        Mail { to: to.to_string(), subject: self.subject, text, html, template: template.to_string() }
     }
 }
 

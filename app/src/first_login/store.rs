@@ -4,8 +4,7 @@
 use crate::domain::activation_code::ActivationCode;
 use crate::platform::AppState;
 use crate::platform::clock::DAY;
-use crate::platform::db::Tx;
-use sqlx::Row;
+use crate::platform::db::{Db, Tx};
 
 /// How long a provisional code is valid.
 pub const VALIDITY: i64 = 7 * DAY;
@@ -85,7 +84,7 @@ pub fn first_sign_in_link(state: &AppState, code: &ActivationCode) -> String {
 }
 
 /// A stored code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct StoredCode {
     /// Expiry.
     pub expires_at: i64,
@@ -97,20 +96,11 @@ pub struct StoredCode {
 
 /// Finds a code of an account.
 pub async fn find(state: &AppState, user_id: i64, code: &ActivationCode) -> Result<Option<StoredCode>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT expires_at, used_at, request_id FROM access_codes WHERE code_hash = $1 AND user_id = $2")
-            .bind(hash(state, code))
-            .bind(user_id)
-            .fetch_optional(state.db.pool())
-            .await?;
-    row.map(|r| {
-        Ok(StoredCode {
-            expires_at: r.try_get("expires_at")?,
-            used_at: r.try_get("used_at")?,
-            request_id: r.try_get("request_id")?,
-        })
-    })
-    .transpose()
+    sqlx::query_as("SELECT expires_at, used_at, request_id FROM access_codes WHERE code_hash = $1 AND user_id = $2")
+        .bind(hash(state, code))
+        .bind(user_id)
+        .fetch_optional(state.db.pool())
+        .await
 }
 
 /// Spends a code once: false if it was spent meanwhile or has expired.
@@ -126,11 +116,66 @@ pub async fn spend(state: &AppState, tx: &mut Tx, user_id: i64, code: &Activatio
 
 /// The latest code of an account: (created, expires, used).
 pub async fn latest(state: &AppState, user_id: i64) -> Result<Option<(i64, i64, Option<i64>)>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT created_at, expires_at, used_at FROM access_codes WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1",
     )
     .bind(user_id)
     .fetch_optional(state.db.pool())
-    .await?;
-    row.map(|r| Ok((r.try_get("created_at")?, r.try_get("expires_at")?, r.try_get("used_at")?))).transpose()
+    .await
+}
+
+/// An unused code nearing its expiry, with whom to remind.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReminderDue {
+    /// The code's keyed hash (its key).
+    pub code_hash: String,
+    /// Its account.
+    pub user_id: i64,
+    /// The request it was issued for.
+    pub request_id: Option<i64>,
+    /// Its expiry.
+    pub expires_at: i64,
+    /// Address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Language code.
+    pub lang: String,
+}
+
+/// Unused, not yet reminded codes of accounts still waiting for their first sign-in that
+/// expire between `after` and `until`.
+pub async fn unused_expiring(db: &Db, after: i64, until: i64) -> Result<Vec<ReminderDue>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.code_hash, c.user_id, c.request_id, c.expires_at, u.email, u.first_name, u.lang \
+         FROM access_codes c JOIN users u ON u.id = c.user_id \
+         WHERE c.used_at IS NULL AND c.reminded_at IS NULL AND c.expires_at > $1 AND c.expires_at <= $2 \
+           AND u.status = 'invitation_sent' \
+         ORDER BY c.expires_at LIMIT 500",
+    )
+    .bind(after)
+    .bind(until)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Claims a code's reminder, once across instances.
+pub async fn claim_reminder(tx: &mut Tx, code_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_codes SET reminded_at = $1 WHERE code_hash = $2 AND reminded_at IS NULL AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(code_hash)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Deletes codes used or expired before `before` (retention).
+pub async fn purge_spent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM access_codes WHERE (used_at IS NOT NULL OR expires_at < $1) AND created_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await
+        .map(|r| r.rows_affected())
 }

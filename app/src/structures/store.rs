@@ -4,15 +4,15 @@ use super::lookup::{ApproverInfo, SiteInfo, StructureInfo, StructureLookup};
 use crate::domain::date::{Date, month_name};
 use crate::domain::structure::{CorrespondentCode, Opening, opening};
 use crate::i18n::Lang;
-use crate::platform::db::Db;
-use sqlx::Row;
+use crate::platform::db::{Db, Tx};
 
 /// A structure row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Structure {
     /// Id.
     pub id: i64,
     /// Canonical correspondent code.
+    #[sqlx(rename = "correspondent_code")]
     pub code: String,
     /// Name.
     pub name: String,
@@ -20,83 +20,127 @@ pub struct Structure {
 
 /// Finds a structure by its (canonical) correspondent code.
 pub async fn find_by_code(db: &Db, code: &CorrespondentCode) -> Result<Option<Structure>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, correspondent_code, name FROM structures WHERE correspondent_code = $1")
+    sqlx::query_as("SELECT id, correspondent_code, name FROM structures WHERE correspondent_code = $1")
         .bind(code.as_str())
         .fetch_optional(db.pool())
-        .await?;
-    row.map(|r| {
-        Ok(Structure { id: r.try_get("id")?, code: r.try_get("correspondent_code")?, name: r.try_get("name")? })
-    })
-    .transpose()
+        .await
 }
 
 /// Finds a structure by id.
 pub async fn find(db: &Db, id: i64) -> Result<Option<Structure>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, correspondent_code, name FROM structures WHERE id = $1")
+    sqlx::query_as("SELECT id, correspondent_code, name FROM structures WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
-        .await?;
-    row.map(|r| {
-        Ok(Structure { id: r.try_get("id")?, code: r.try_get("correspondent_code")?, name: r.try_get("name")? })
-    })
-    .transpose()
+        .await
 }
 
 /// The sites of a structure, by name.
 pub async fn sites(db: &Db, structure_id: i64) -> Result<Vec<SiteInfo>, sqlx::Error> {
-    sqlx::query("SELECT id, name, city, postcode FROM sites WHERE structure_id = $1 ORDER BY name")
+    sqlx::query_as("SELECT id, name, city, postcode FROM sites WHERE structure_id = $1 ORDER BY name")
         .bind(structure_id)
         .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(SiteInfo {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                city: r.try_get("city")?,
-                postcode: r.try_get("postcode")?,
-            })
-        })
-        .collect()
+        .await
 }
 
 /// The active approvers of a structure: its active biologists and the users support
 /// designated for it, by name.
 pub async fn approvers(db: &Db, structure_id: i64) -> Result<Vec<ApproverInfo>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.first_name, u.last_name FROM users u \
+    sqlx::query_as(
+        "SELECT u.id, u.first_name || ' ' || u.last_name AS name, u.last_name, u.first_name FROM users u \
          JOIN professional_access pa ON pa.user_id = u.id \
          WHERE pa.structure_id = $1 AND pa.profile = 'biologist' AND u.status = 'active' \
          UNION \
-         SELECT u.id, u.first_name, u.last_name FROM users u \
+         SELECT u.id, u.first_name || ' ' || u.last_name AS name, u.last_name, u.first_name FROM users u \
          JOIN approver_delegations d ON d.user_id = u.id \
          WHERE d.structure_id = $1 AND d.revoked_at IS NULL AND u.status = 'active' \
-         ORDER BY 3, 2",
+         ORDER BY 3, 4",
     )
     .bind(structure_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            let first: String = r.try_get("first_name")?;
-            let last: String = r.try_get("last_name")?;
-            Ok(ApproverInfo { id: r.try_get("id")?, name: format!("{first} {last}") })
-        })
-        .collect()
+    .await
+}
+
+/// Every structure as (id, "code — name"), by name: the structure choices of the admin
+/// console's filter and new-user form.
+pub async fn choices(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, correspondent_code || ' — ' || name FROM structures ORDER BY name")
+        .fetch_all(db.pool())
+        .await
+}
+
+/// A structure in support's list, with its migration progress.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StructureSummary {
+    /// Id.
+    pub id: i64,
+    /// Correspondent code.
+    pub correspondent_code: String,
+    /// Name.
+    pub name: String,
+    /// Number of sites.
+    pub sites: i64,
+    /// Number of migrated sites.
+    pub migrated: i64,
+}
+
+/// Every structure with its migration progress, by name.
+pub async fn overview(db: &Db) -> Result<Vec<StructureSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.correspondent_code, s.name, \
+           (SELECT COUNT(*) FROM sites x WHERE x.structure_id = s.id) AS sites, \
+           (SELECT COUNT(*) FROM sites x WHERE x.structure_id = s.id AND x.migrated_at IS NOT NULL) AS migrated \
+         FROM structures s ORDER BY s.name",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+/// A site and when it was migrated.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SiteMigration {
+    /// Name.
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// When its first professional account was activated.
+    pub migrated_at: Option<i64>,
+}
+
+/// The sites of a structure with their migration, by name.
+pub async fn site_migrations(db: &Db, structure_id: i64) -> Result<Vec<SiteMigration>, sqlx::Error> {
+    sqlx::query_as("SELECT name, city, migrated_at FROM sites WHERE structure_id = $1 ORDER BY name")
+        .bind(structure_id)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Marks a site as migrated (its first active professional: the old results server must
+/// be switched off); false when it already was.
+pub async fn mark_migrated(tx: &mut Tx, site_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE sites SET migrated_at = $1 WHERE id = $2 AND migrated_at IS NULL")
+        .bind(now)
+        .bind(site_id)
+        .execute(&mut **tx)
+        .await
+        .map(|r| r.rows_affected() == 1)
 }
 
 /// Whether sign-up is open for a structure today.
 pub async fn opening_of(db: &Db, structure_id: i64, today: Date) -> Result<Opening, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<Option<String>> = sqlx::query_scalar(
         "SELECT r.opens_on FROM sites s LEFT JOIN rollout r ON r.departement = s.departement WHERE s.structure_id = $1",
     )
     .bind(structure_id)
     .fetch_all(db.pool())
     .await?;
-    let dates: Vec<Option<Date>> = rows
+    // A date the import wrote is ISO; one that does not parse is a corrupt row: an error.
+    let dates = rows
         .into_iter()
-        .map(|r| r.try_get::<Option<String>, _>("opens_on").map(|d| d.and_then(|d| Date::parse(&d).ok())))
-        .collect::<Result<_, _>>()?;
+        .map(|d| {
+            d.map(|d| Date::parse(&d).map_err(|_| sqlx::Error::Decode(format!("rollout date {d:?}").into())))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(opening(&dates, today))
 }
 

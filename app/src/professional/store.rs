@@ -1,9 +1,10 @@
-//! Reading and writing professionals' access.
+//! The owner of `professional_access`, `professional_sites` and `approver_delegations`:
+//! professionals' structure, profile, rights and sites, and who approves for a structure.
 
 use crate::domain::access_request::{Profile, Rights, SiteScope};
-use crate::platform::db::{Db, Tx};
+use crate::domain::account::AccountStatus;
+use crate::platform::db::{Db, Flag, Tx};
 use crate::structures::lookup::SiteInfo;
-use sqlx::Row;
 
 /// A professional's access as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,34 +21,34 @@ pub struct ProAccess {
     pub scope: SiteScope,
 }
 
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    structure_id: i64,
+    #[sqlx(try_from = "String")]
+    profile: Profile,
+    #[sqlx(try_from = "i64")]
+    results: Flag,
+    #[sqlx(try_from = "i64")]
+    invoices: Flag,
+    #[sqlx(try_from = "i64")]
+    all_sites: Flag,
+}
+
 /// The access of a professional account, if it has one.
 pub async fn access_of(db: &Db, user_id: i64) -> Result<Option<ProAccess>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<AccessRow> = sqlx::query_as(
         "SELECT structure_id, profile, results, invoices, all_sites FROM professional_access WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let all: i64 = r.try_get("all_sites")?;
-    let scope = if all != 0 {
-        SiteScope::All
-    } else {
-        let sites: Vec<i64> =
-            sqlx::query_scalar("SELECT site_id FROM professional_sites WHERE user_id = $1 ORDER BY site_id")
-                .bind(user_id)
-                .fetch_all(db.pool())
-                .await?;
-        SiteScope::Selected(sites)
-    };
+    let scope = if r.all_sites.0 { SiteScope::All } else { SiteScope::Selected(chosen_sites(db, user_id).await?) };
     Ok(Some(ProAccess {
         user_id,
-        structure_id: r.try_get("structure_id")?,
-        profile: Profile::parse(&r.try_get::<String, _>("profile")?).unwrap_or(Profile::Collaborator),
-        rights: Rights {
-            results: r.try_get::<i64, _>("results")? != 0,
-            invoices: r.try_get::<i64, _>("invoices")? != 0,
-        },
+        structure_id: r.structure_id,
+        profile: r.profile,
+        rights: Rights { results: r.results.0, invoices: r.invoices.0 },
         scope,
     }))
 }
@@ -55,7 +56,7 @@ pub async fn access_of(db: &Db, user_id: i64) -> Result<Option<ProAccess>, sqlx:
 /// The sites a professional sees: all of the structure's (sites added later included) or
 /// the chosen ones.
 pub async fn visible_sites(db: &Db, access: &ProAccess) -> Result<Vec<SiteInfo>, sqlx::Error> {
-    let all = crate::structures::service::sites(db, access.structure_id).await?;
+    let all = crate::structures::store::sites(db, access.structure_id).await?;
     Ok(match &access.scope {
         SiteScope::All => all,
         SiteScope::Selected(ids) => all.into_iter().filter(|s| ids.contains(&s.id)).collect(),
@@ -106,50 +107,104 @@ pub async fn approver_structures(db: &Db, user_id: i64) -> Result<Vec<i64>, sqlx
     .await
 }
 
+/// Designates a user as an approver of a structure; false when they already are.
+pub async fn delegate(tx: &mut Tx, structure_id: i64, user_id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO approver_delegations (structure_id, user_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (structure_id, user_id) WHERE revoked_at IS NULL DO NOTHING",
+    )
+    .bind(structure_id)
+    .bind(user_id)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Withdraws a delegation; the structure and user it named, or `None` when it was already
+/// withdrawn (or never existed).
+pub async fn revoke_delegation(
+    tx: &mut Tx,
+    delegation_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE approver_delegations SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL \
+         RETURNING structure_id, user_id",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(delegation_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 /// A professional of a structure, for lists.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Member {
     /// Account id.
+    #[sqlx(rename = "id")]
     pub user_id: i64,
     /// First and last name.
     pub name: String,
     /// Profile.
+    #[sqlx(try_from = "String")]
     pub profile: Profile,
-    /// Rights.
-    pub rights: Rights,
+    /// Results right.
+    #[sqlx(try_from = "i64")]
+    pub results: Flag,
+    /// Invoices right.
+    #[sqlx(try_from = "i64")]
+    pub invoices: Flag,
     /// All sites?
-    pub all_sites: bool,
-    /// Account status (stored form).
-    pub status: String,
+    #[sqlx(try_from = "i64")]
+    pub all_sites: Flag,
+    /// Account status.
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
+}
+
+impl Member {
+    /// Rights.
+    pub fn rights(&self) -> Rights {
+        Rights { results: self.results.0, invoices: self.invoices.0 }
+    }
 }
 
 /// The professionals of a structure (active or invited), by name.
 pub async fn members(db: &Db, structure_id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    sqlx::query(
-        "SELECT u.id, u.first_name, u.last_name, u.status, pa.profile, pa.results, pa.invoices, pa.all_sites \
+    sqlx::query_as(
+        "SELECT u.id, u.first_name || ' ' || u.last_name AS name, u.status, pa.profile, pa.results, pa.invoices, pa.all_sites \
          FROM professional_access pa JOIN users u ON u.id = pa.user_id WHERE pa.structure_id = $1 \
          ORDER BY u.last_name, u.first_name",
     )
     .bind(structure_id)
     .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|r| {
-        let first: String = r.try_get("first_name")?;
-        let last: String = r.try_get("last_name")?;
-        Ok(Member {
-            user_id: r.try_get("id")?,
-            name: format!("{first} {last}"),
-            profile: Profile::parse(&r.try_get::<String, _>("profile")?).unwrap_or(Profile::Collaborator),
-            rights: Rights {
-                results: r.try_get::<i64, _>("results")? != 0,
-                invoices: r.try_get::<i64, _>("invoices")? != 0,
-            },
-            all_sites: r.try_get::<i64, _>("all_sites")? != 0,
-            status: r.try_get("status")?,
-        })
-    })
-    .collect()
+    .await
+}
+
+/// A delegation in force, for support's structure page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Delegation {
+    /// Id (to withdraw it).
+    pub id: i64,
+    /// The delegate's name.
+    pub name: String,
+    /// When it was granted.
+    pub granted_at: i64,
+}
+
+/// The delegations in force for a structure, oldest first.
+pub async fn delegations(db: &Db, structure_id: i64) -> Result<Vec<Delegation>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, u.first_name || ' ' || u.last_name AS name, d.granted_at FROM approver_delegations d \
+         JOIN users u ON u.id = d.user_id WHERE d.structure_id = $1 AND d.revoked_at IS NULL ORDER BY d.granted_at",
+    )
+    .bind(structure_id)
+    .fetch_all(db.pool())
+    .await
 }
 
 /// The sites chosen by a professional with a subset scope.

@@ -30,7 +30,7 @@ if ! pg_isready -d "$SESAME_TEST_POSTGRES" >/dev/null 2>&1; then
   exit 1
 fi
 # Databases left behind by an interrupted earlier run.
-psql "$SESAME_TEST_POSTGRES/postgres" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'sesame_t_%'" 2>/dev/null \
+psql "$SESAME_TEST_POSTGRES/postgres" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'sesame\\_t\\_%'" 2>/dev/null \
   | while read -r db; do psql "$SESAME_TEST_POSTGRES/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
 cargo test -p sesame-server --test api
 

@@ -1,11 +1,26 @@
 //! The demo data set: loaded once on a fresh database, so that every journey can be tried at
 //! once. Codes are fixed (with valid check characters) so they can be printed every time.
 
+use sesame_app::accounts::store::{self as users, Activation, NewInvited, NewPatient};
 use sesame_app::activation::store::{self as records, NewRecord};
+use sesame_app::domain::access_request::{Profile, Rights, SiteScope};
+use sesame_app::domain::account::{AccountStatus, UserKind};
 use sesame_app::domain::activation_code::ActivationCode;
+use sesame_app::domain::date::Date;
+use sesame_app::domain::structure::CorrespondentCode;
 use sesame_app::platform::AppState;
 use sesame_app::platform::clock::DAY;
+use sesame_app::professional::store::{self as professionals, ProAccess};
+use sesame_app::structures::import::SiteLine;
+use sesame_app::structures::store as structures;
 use sqlx::Row;
+
+/// Every demo account is active, its address verified and the terms accepted.
+const ACTIVE: Activation = Activation {
+    from: &[AccountStatus::Unverified, AccountStatus::InvitationSent],
+    to: Some(AccountStatus::Active),
+    terms: true,
+};
 
 /// Password of every demo account (development only).
 pub const DEMO_PASSWORD: &str = "Demo-Sesame-2026!";
@@ -264,141 +279,119 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
 
     let password_hash = state.hasher.hash(DEMO_PASSWORD.to_string()).await?;
     let now = state.now();
+    let today = state.today();
+    // Reference data through the same imports as `sesame structures import` (idempotent:
+    // a load interrupted before its end is simply run again).
+    let lines: Vec<SiteLine> = STRUCTURES
+        .iter()
+        .flat_map(|(code, name, sites)| {
+            sites.iter().map(move |(site, city, postcode, dep)| SiteLine {
+                line: 0,
+                code: (*code).into(),
+                structure_name: (*name).into(),
+                site_name: (*site).into(),
+                city: (*city).into(),
+                postcode: (*postcode).into(),
+                departement: (*dep).into(),
+            })
+        })
+        .collect();
+    structures::import_structures(&state.db, &lines, now).await?;
+    let calendar: Vec<(u64, String, Date)> = crate::demo_calendar::CALENDAR_2016
+        .iter()
+        .map(|(dep, month)| (0, (*dep).to_string(), shifted_opening(*month, today)))
+        .collect();
+    structures::import_rollout(&state.db, &calendar).await?;
+    let first_structure = {
+        let code = CorrespondentCode::parse(STRUCTURES[0].0).map_err(|e| anyhow::anyhow!("demo structure: {e:?}"))?;
+        structures::find_by_code(&state.db, &code).await?.ok_or_else(|| anyhow::anyhow!("demo structure missing"))?
+    };
+    let first_site = structures::sites(&state.db, first_structure.id)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .min()
+        .ok_or_else(|| anyhow::anyhow!("demo structure without sites"))?;
+
     let mut tx = state.db.begin().await?;
     for a in accounts() {
-        sqlx::query(
-            "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, birth_date, lang, is_admin, \
-             email_verified_at, terms_accepted_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, 'fr', $8, $9, $9, $9, $9)",
-        )
-        .bind(a.email)
-        .bind(a.email.to_lowercase())
-        .bind(&password_hash)
-        .bind(a.kind)
-        .bind(a.last_name)
-        .bind(a.first_name)
-        .bind(a.birth_date)
-        .bind(i64::from(a.is_admin))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE users SET last_name_key = $1, first_name_key = $2 WHERE email_key = $3")
-            .bind(sesame_app::domain::names::fold(a.last_name))
-            .bind(sesame_app::domain::names::fold(a.first_name))
-            .bind(a.email.to_lowercase())
-            .execute(&mut *tx)
-            .await?;
+        let kind = UserKind::parse(a.kind).ok_or_else(|| anyhow::anyhow!("demo account kind {}", a.kind))?;
+        let id = match a.birth_date {
+            Some(birth_date) => {
+                let patient = NewPatient {
+                    email: a.email,
+                    email_key: &a.email.to_lowercase(),
+                    password_hash: &password_hash,
+                    last_name: a.last_name,
+                    first_name: a.first_name,
+                    birth_date,
+                    lang: "fr",
+                };
+                users::insert_patient(&mut tx, &patient, now).await?
+            }
+            None => {
+                let invited = NewInvited {
+                    email: a.email,
+                    last_name: a.last_name,
+                    first_name: a.first_name,
+                    kind,
+                    is_admin: a.is_admin,
+                    lang: "fr",
+                    invitation_lifecycle: false,
+                };
+                users::insert_invited(&mut tx, &invited, now).await?
+            }
+        };
+        users::set_password_and_activate(&mut tx, id, &password_hash, ACTIVE, now).await?;
+        if kind == UserKind::Support {
+            // The back-office requires a second factor.
+            users::set_pending_totp(&mut tx, id, &state.seal_secret(DEMO_TOTP_SECRET.as_bytes())?).await?;
+            users::enable_totp(&mut tx, id, 0, now).await?;
+        }
+        if a.email.starts_with("jeanne.lefort@") {
+            // Jeanne Lefort is the biologist (and so an approver) of the first structure.
+            let access = ProAccess {
+                user_id: id,
+                structure_id: first_structure.id,
+                profile: Profile::Biologist,
+                rights: Rights { results: true, invoices: true },
+                scope: SiteScope::All,
+            };
+            professionals::set_access(&mut tx, &access, now).await?;
+        }
     }
     for r in records_list() {
         let record = NewRecord::parse(r.reference, r.last_name, r.birth_name, r.first_names, r.birth_date, r.sex, "")
             .map_err(|e| anyhow::anyhow!("demo record {}: {e}", r.reference))?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO patient_records (lab_reference, last_name, birth_name, first_names, birth_date, sex, nir, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7) RETURNING id",
-        )
-        .bind(&record.lab_reference)
-        .bind(&record.last_name)
-        .bind(&record.birth_name)
-        .bind(&record.first_names)
-        .bind(record.birth_date.iso())
-        .bind(&record.sex)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = records::insert_record(state, &mut tx, &record).await?;
         let code = ActivationCode::parse(r.code).map_err(|e| anyhow::anyhow!("demo code {}: {e:?}", r.code))?;
         records::attach_code(state, &mut tx, id, &code).await?;
         for (reference, status, days_ago) in r.reports {
-            sqlx::query("INSERT INTO reports (record_id, reference, status, sampled_on, available_at) VALUES ($1, $2, $3, NULL, $4)")
-                .bind(id)
-                .bind(*reference)
-                .bind(*status)
-                .bind(now - days_ago * DAY)
-                .execute(&mut *tx)
-                .await?;
+            records::add_report(&mut tx, id, reference, status, now - days_ago * DAY).await?;
         }
     }
-    let today = state.today();
-    for (dep, month) in crate::demo_calendar::CALENDAR_2016 {
-        sqlx::query("INSERT INTO rollout (departement, opens_on) VALUES ($1, $2)")
-            .bind(*dep)
-            .bind(shifted_opening(*month, today).iso())
-            .execute(&mut *tx)
-            .await?;
-    }
-    let mut structure_ids = Vec::new();
-    for (code, name, sites) in STRUCTURES {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO structures (correspondent_code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(*code)
-        .bind(*name)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        structure_ids.push(id);
-        for (site, city, postcode, dep) in *sites {
-            sqlx::query("INSERT INTO sites (structure_id, name, city, postcode, departement, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(id)
-                .bind(*site)
-                .bind(*city)
-                .bind(*postcode)
-                .bind(*dep)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    // The support agent has a second factor (the back-office requires one).
-    sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled_at = $2 WHERE email_key = 'support@demo.sesame.test'")
-        .bind(state.seal_secret(DEMO_TOTP_SECRET.as_bytes())?)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    // Jeanne Lefort is the biologist (and so an approver) of the first structure.
-    sqlx::query(
-        "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
-         SELECT id, $1, 'biologist', 1, 1, 1, $2 FROM users WHERE email_key = 'jeanne.lefort@demo.sesame.test'",
-    )
-    .bind(structure_ids[0])
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
     // Six active collaborators of the first structure, so the approval page shows a real team.
     for (i, (first, last, results, invoices, all_sites)) in COLLABORATORS.iter().enumerate() {
         let email = format!("collaborateur{}@demo.sesame.test", i + 1);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, email_verified_at, \
-             terms_accepted_at, created_at, updated_at, last_active_at, last_name_key, first_name_key) \
-             VALUES ($1, $1, $2, 'professional', 'active', $3, $4, 'fr', $5, $5, $5, $5, $5, $6, $7) RETURNING id",
-        )
-        .bind(&email)
-        .bind(&password_hash)
-        .bind(*last)
-        .bind(*first)
-        .bind(now)
-        .bind(sesame_app::domain::names::fold(last))
-        .bind(sesame_app::domain::names::fold(first))
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO professional_access (user_id, structure_id, profile, results, invoices, all_sites, updated_at) \
-             VALUES ($1, $2, 'collaborator', $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(structure_ids[0])
-        .bind(i64::from(*results))
-        .bind(i64::from(*invoices))
-        .bind(i64::from(*all_sites))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if !all_sites {
-            sqlx::query("INSERT INTO professional_sites (user_id, site_id) SELECT $1, MIN(id) FROM sites WHERE structure_id = $2")
-                .bind(id)
-                .bind(structure_ids[0])
-                .execute(&mut *tx)
-                .await?;
-        }
+        let invited = NewInvited {
+            email: &email,
+            last_name: last,
+            first_name: first,
+            kind: UserKind::Professional,
+            is_admin: false,
+            lang: "fr",
+            invitation_lifecycle: false,
+        };
+        let id = users::insert_invited(&mut tx, &invited, now).await?;
+        users::set_password_and_activate(&mut tx, id, &password_hash, ACTIVE, now).await?;
+        let access = ProAccess {
+            user_id: id,
+            structure_id: first_structure.id,
+            profile: Profile::Collaborator,
+            rights: Rights { results: *results, invoices: *invoices },
+            scope: if *all_sites { SiteScope::All } else { SiteScope::Selected(vec![first_site]) },
+        };
+        professionals::set_access(&mut tx, &access, now).await?;
     }
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_loaded', $1)")
         .bind(now.to_string())

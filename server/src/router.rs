@@ -1,5 +1,6 @@
 //! Router assembly: health check, server functions, pages, static files, middleware.
 
+use crate::middleware::tracing::{REQUEST_ID, RandomRequestId, drop_client_request_id, request_span};
 use crate::middleware::{
     access_log::access_log, context::request_context, nojs_forms::nojs_forms, security::security, server_fn_status,
 };
@@ -16,11 +17,14 @@ use sesame_app::{App, shell};
 use std::path::PathBuf;
 use std::time::Duration;
 use tower::ServiceExt;
+use tower::util::MapRequestLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 /// Builds the complete HTTP application.
 pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::context::ClientAddressing>) -> Router {
@@ -54,6 +58,12 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(access_log))
+        // The span wraps everything inside, the access log line included; the id is set
+        // first and returned in the answer.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_request(()).on_response(()).on_failure(()))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
+        .layer(MapRequestLayer::new(drop_client_request_id))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

@@ -48,6 +48,7 @@ pub struct RequestInput {
 }
 
 /// Checks and stores a request; redirects to the confirmation page.
+#[tracing::instrument(skip_all)]
 pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     if input.lookup_only {
@@ -282,6 +283,7 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
 }
 
 /// "Tous les sites" or the names of the chosen sites.
+#[tracing::instrument(skip_all)]
 pub async fn describe_scope(state: &AppState, structure_id: i64, scope: &SiteScope, lang: Lang) -> FlowResult<String> {
     if scope.is_all() {
         return Ok(lang.t("tous les sites", "all sites").to_string());

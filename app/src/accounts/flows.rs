@@ -64,6 +64,7 @@ use crate::domain::names::parse_name;
 
 /// Creates a patient account and e-mails the verification link. Redirects to the page that
 /// says "check your e-mails" whether or not the address already had an account.
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, ctx: &RequestContext, input: SignUpInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let mut errors = FieldErrors::default();
@@ -172,6 +173,7 @@ fn verification_link(state: &AppState, token: &str, next: &str) -> String {
 
 /// Sends a new verification link, if the address has an unverified account. Same answer
 /// in every case.
+#[tracing::instrument(skip_all)]
 pub async fn resend_verification(state: &AppState, ctx: &RequestContext, email: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let email = match Email::parse(email) {
@@ -226,6 +228,7 @@ pub fn link_problem(state: TokenState, purpose: TokenPurpose, lang: Lang) -> Out
 
 /// Confirms an address from the link's page (a POST: mail scanners that open links do not
 /// consume them). Redirects to sign-in.
+#[tracing::instrument(skip_all)]
 pub async fn verify_email(state: &AppState, ctx: &RequestContext, token: &str, next: &str) -> FlowResult<Outcome> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
@@ -292,6 +295,7 @@ fn waiting(lang: Lang, secs: u64) -> Outcome {
 /// that client alone is locked out of that account), and per account (after 100 failures
 /// in a row the password alone no longer signs in). A stranger can thus slow down or lock
 /// only their own attempts, never the owner's.
+#[tracing::instrument(skip_all)]
 pub async fn check_credentials(
     state: &AppState,
     ctx: &RequestContext,
@@ -421,6 +425,7 @@ fn second_factor_for(
 /// Opens a session after a successful password check: a full one, or one that only
 /// allows giving the second factor (an e-mailed code is sent at once when that is the
 /// factor). "Rester connecté" is kept for patients only.
+#[tracing::instrument(skip_all)]
 pub async fn open_session(
     state: &AppState,
     ctx: &RequestContext,
@@ -450,6 +455,7 @@ pub async fn open_session(
 }
 
 /// Opens a session at a given stage and sets its cookie.
+#[tracing::instrument(skip_all)]
 pub async fn open_session_at(
     state: &AppState,
     user_id: i64,
@@ -489,6 +495,7 @@ pub fn home_of(kind: UserKind) -> &'static str {
 }
 
 /// Ends the current session.
+#[tracing::instrument(skip_all)]
 pub async fn sign_out(state: &AppState, ctx: &RequestContext) -> FlowResult<()> {
     if let Some(hash) = &ctx.session_hash {
         session::revoke(&state.db, hash).await?;
@@ -500,6 +507,7 @@ pub async fn sign_out(state: &AppState, ctx: &RequestContext) -> FlowResult<()> 
 
 /// Sends a reset link (or, for an address without account, a note saying so). Same answer
 /// in every case; redirects to the "check your e-mails" page.
+#[tracing::instrument(skip_all)]
 pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let email = match Email::parse(email) {
@@ -533,6 +541,7 @@ pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) 
 
 /// Sets a new password from a reset link: single use, signs out every other session,
 /// lifts the sign-in lock, and signs this browser in.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
     ctx: &RequestContext,
@@ -608,6 +617,7 @@ pub async fn reset_password(
 /// Checks a new password against the rules and the account's own words (address, names),
 /// then hashes it; `Err(outcome)` carries the password field's error. The same check for
 /// every way a password is chosen (reset, invitation, first sign-in, change).
+#[tracing::instrument(skip_all)]
 pub async fn new_password_hash(
     state: &AppState,
     user: &store::UserRow,
@@ -623,6 +633,7 @@ pub async fn new_password_hash(
 
 /// Lifts what a password reset lifts: every client's sign-in lock on the account, the
 /// account-wide failure count and a blocked second factor.
+#[tracing::instrument(skip_all)]
 pub async fn lift_sign_in_limits(state: &AppState, user_id: i64, email: &str) -> FlowResult<()> {
     let email_key = email.to_lowercase();
     rate_limit::clear_prefix(&state.db, &LimitedAction::sign_in_prefix(state, &email_key)).await?;

@@ -11,6 +11,7 @@ use crate::platform::{AppState, audit, audit::AuditEntry};
 
 /// Warns the owners of accounts about to reach three years of inactivity, and deletes those
 /// warned 30 days ago that stayed unused. Returns (warned, deleted).
+#[tracing::instrument(skip_all)]
 pub async fn apply(state: &AppState) -> Result<(u64, u64), sqlx::Error> {
     let now = state.now();
     let to_warn = store::idle_unwarned(&state.db, now - (INACTIVE_ACCOUNT - INACTIVITY_WARNING)).await?;

@@ -523,11 +523,11 @@ pub async fn second_factor(db: &Db, id: i64) -> Result<SecondFactorRow, sqlx::Er
 }
 
 /// Stores a new sealed seed waiting for its first code.
-pub async fn set_pending_totp(db: &Db, id: i64, sealed: &str) -> Result<(), sqlx::Error> {
+pub async fn set_pending_totp(tx: &mut Tx, id: i64, sealed: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET totp_pending_secret = $1 WHERE id = $2")
         .bind(sealed)
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut **tx)
         .await
         .map(|_| ())
 }

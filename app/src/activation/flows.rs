@@ -111,6 +111,7 @@ fn limited_outcome(lang: Lang, secs: u64) -> Outcome {
 }
 
 /// Links the record of a code to the signed-in patient.
+#[tracing::instrument(skip_all)]
 pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = &ctx.require_user()?;

@@ -92,8 +92,14 @@ impl NewRecord {
 /// Stores a record and a new activation code for it, inside the caller's transaction;
 /// returns the record id and the code (to print; it is not stored in clear).
 pub async fn create(state: &AppState, tx: &mut Tx, record: &NewRecord) -> Result<(i64, ActivationCode), sqlx::Error> {
-    let now = state.now();
-    let id: i64 = sqlx::query_scalar(
+    let id = insert_record(state, tx, record).await?;
+    let code = new_code(state, tx, id).await?;
+    Ok((id, code))
+}
+
+/// Stores a record without a code (the demo data attaches its printed ones).
+pub async fn insert_record(state: &AppState, tx: &mut Tx, record: &NewRecord) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO patient_records (lab_reference, last_name, birth_name, first_names, birth_date, sex, nir, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -104,11 +110,29 @@ pub async fn create(state: &AppState, tx: &mut Tx, record: &NewRecord) -> Result
     .bind(record.birth_date.iso())
     .bind(&record.sex)
     .bind(&record.nir)
-    .bind(now)
+    .bind(state.now())
     .fetch_one(&mut **tx)
-    .await?;
-    let code = new_code(state, tx, id).await?;
-    Ok((id, code))
+    .await
+}
+
+/// Records that a report of a record is available (the lab system's notice; the demo data).
+pub async fn add_report(
+    tx: &mut Tx,
+    record_id: i64,
+    reference: &str,
+    status: &str,
+    available_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reports (record_id, reference, status, sampled_on, available_at) VALUES ($1, $2, $3, NULL, $4)",
+    )
+    .bind(record_id)
+    .bind(reference)
+    .bind(status)
+    .bind(available_at)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }
 
 /// Issues a new activation code for a record; returns it. Every earlier code of the record

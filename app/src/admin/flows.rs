@@ -57,6 +57,7 @@ async fn target(state: &AppState, agent: &CurrentUser, user_id: i64) -> FlowResu
 }
 
 /// Creates an account and sends its invitation.
+#[tracing::instrument(skip_all)]
 pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -170,6 +171,7 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
 }
 
 /// Sends a fresh invitation (the old link dies) and restarts the reminder cycle.
+#[tracing::instrument(skip_all)]
 pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -203,6 +205,7 @@ pub async fn resend_invitation(state: &AppState, ctx: &RequestContext, user_id: 
 }
 
 /// Deactivates an account: signed out everywhere at once, sign-in refused.
+#[tracing::instrument(skip_all)]
 pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -245,6 +248,7 @@ pub async fn deactivate(state: &AppState, ctx: &RequestContext, user_id: i64, re
 }
 
 /// Reactivates an account in the status it had before.
+#[tracing::instrument(skip_all)]
 pub async fn reactivate(state: &AppState, ctx: &RequestContext, user_id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -282,6 +286,7 @@ pub async fn reactivate(state: &AppState, ctx: &RequestContext, user_id: i64, re
 }
 
 /// Changes last name, first name and job title.
+#[tracing::instrument(skip_all)]
 pub async fn edit_identity(
     state: &AppState,
     ctx: &RequestContext,
@@ -333,6 +338,7 @@ pub async fn edit_identity(
 }
 
 /// Starts an address change: the new address must be confirmed from a link sent to it.
+#[tracing::instrument(skip_all)]
 pub async fn change_email(
     state: &AppState,
     ctx: &RequestContext,
@@ -385,6 +391,7 @@ pub async fn change_email(
 }
 
 /// Applies an address change from its link (a POST from the link's page).
+#[tracing::instrument(skip_all)]
 pub async fn confirm_email(state: &AppState, ctx: &RequestContext, token: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let now = state.now();
@@ -440,6 +447,7 @@ pub fn masked(email: &str) -> String {
 }
 
 /// Resets a user's second factor.
+#[tracing::instrument(skip_all)]
 pub async fn reset_second_factor(state: &AppState, ctx: &RequestContext, user_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;

@@ -40,6 +40,7 @@ fn already_handled(lang: Lang, name: &str) -> Outcome {
 }
 
 /// Approves a request, possibly with other rights or sites.
+#[tracing::instrument(skip_all)]
 pub async fn approve(
     state: &AppState,
     ctx: &RequestContext,
@@ -125,6 +126,7 @@ async fn approve_one(
 pub const MAX_AT_ONCE: usize = 100;
 
 /// Approves several requests as they were asked.
+#[tracing::instrument(skip_all)]
 pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let (user, structures) = approver(state, ctx).await?;
@@ -172,6 +174,7 @@ pub async fn approve_many(state: &AppState, ctx: &RequestContext, ids: &[String]
 }
 
 /// Refuses a request with a reason.
+#[tracing::instrument(skip_all)]
 pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let (user, structures) = approver(state, ctx).await?;
@@ -207,6 +210,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
 
 /// Stores a refusal (approver or support) and tells the requester. False if another
 /// decision came first.
+#[tracing::instrument(skip_all)]
 pub async fn refuse_request<F: State>(
     state: &AppState,
     user: &CurrentUser,
@@ -238,6 +242,7 @@ pub async fn refuse_request<F: State>(
 }
 
 /// Changes (or, with no right, withdraws) an active collaborator's rights and sites.
+#[tracing::instrument(skip_all)]
 pub async fn update_collaborator(
     state: &AppState,
     ctx: &RequestContext,

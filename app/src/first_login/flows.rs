@@ -38,6 +38,7 @@ fn wrong(lang: Lang) -> Outcome {
 }
 
 /// Activates a professional account with its provisional code.
+#[tracing::instrument(skip_all)]
 pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLoginInput) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let mut errors = FieldErrors::default();
@@ -154,6 +155,7 @@ pub async fn first_login(state: &AppState, ctx: &RequestContext, input: FirstLog
 
 /// Marks as migrated the sites in a new active professional's scope that were not yet:
 /// the first activation on a site means its old results server must be switched off.
+#[tracing::instrument(skip_all)]
 pub async fn mark_sites_migrated(
     state: &AppState,
     tx: &mut crate::platform::db::Tx,

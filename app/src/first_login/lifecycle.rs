@@ -13,6 +13,7 @@ use crate::platform::{AppState, audit, audit::AuditEntry};
 pub const REMIND_BEFORE: i64 = 2 * DAY;
 
 /// Sends the reminders that are due; returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn run_once(state: &AppState) -> Result<usize, sqlx::Error> {
     let now = state.now();
     let due = store::unused_expiring(&state.db, now, now + REMIND_BEFORE).await?;

@@ -30,6 +30,7 @@ pub struct NewInvitee<'a> {
 
 /// Creates an invited account and queues its invitation, inside the caller's transaction;
 /// returns the account id and the link (for the command line to print).
+#[tracing::instrument(skip_all)]
 pub async fn invite(
     state: &AppState,
     tx: &mut Tx,
@@ -58,6 +59,7 @@ pub async fn invite(
 }
 
 /// Issues a fresh invitation link (the previous one dies) and queues the e-mail.
+#[tracing::instrument(skip_all)]
 pub async fn send_invitation(
     state: &AppState,
     tx: &mut Tx,

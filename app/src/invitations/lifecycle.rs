@@ -32,6 +32,7 @@ pub fn reminders_due(elapsed: i64) -> i64 {
 }
 
 /// Runs one pass: expiries, then reminders.
+#[tracing::instrument(skip_all)]
 pub async fn run_once(state: &AppState) -> Result<Pass, sqlx::Error> {
     let mut pass = Pass::default();
     let now = state.now();

@@ -18,11 +18,13 @@ pub use crate::activation::store::ReviewItem;
 const PAGE: i64 = 100;
 
 /// The links waiting for review, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn pending(db: &Db) -> Result<Vec<ReviewItem>, sqlx::Error> {
     records::waiting_review(db, PAGE).await
 }
 
 /// How many links wait for review (the back-office navigation badge).
+#[tracing::instrument(skip_all)]
 pub async fn waiting_count(db: &Db) -> Result<i64, sqlx::Error> {
     records::waiting_review_count(db).await
 }

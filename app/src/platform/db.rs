@@ -18,6 +18,26 @@ pub enum Backend {
     Postgres,
 }
 
+/// The embedded migrations of an engine.
+fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
+    }
+}
+
+/// A fingerprint of an engine's migrations (16 hexadecimal characters) that changes when
+/// any migration does: the test harness names its migrated template database after it.
+pub fn migrations_fingerprint(backend: Backend) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for m in migrator(backend).iter() {
+        hash.update(m.version.to_be_bytes());
+        hash.update(&m.checksum[..]);
+    }
+    super::crypto::hex(&hash.finalize()[..8])
+}
+
 /// A database transaction on either backend.
 pub type Tx = Transaction<'static, Any>;
 
@@ -74,11 +94,7 @@ impl Db {
 
     /// Applies the migrations of this backend that are not applied yet.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
-        };
-        migrator.run(&self.pool).await.map_err(DbError::Migrate)
+        migrator(self.backend).run(&self.pool).await.map_err(DbError::Migrate)
     }
 
     /// The pool, for single statements outside a transaction.

@@ -35,6 +35,7 @@ pub enum Method {
 }
 
 /// The enrolment state of an account: (enabled at, pending secret in clear).
+#[tracing::instrument(skip_all)]
 pub async fn enrolment(state: &AppState, user_id: i64) -> FlowResult<(Option<i64>, Option<String>)> {
     let row = accounts::second_factor(&state.db, user_id).await?;
     let pending = row.totp_pending_secret.and_then(|p| state.open_secret(&p)).and_then(|b| String::from_utf8(b).ok());
@@ -42,10 +43,13 @@ pub async fn enrolment(state: &AppState, user_id: i64) -> FlowResult<(Option<i64
 }
 
 /// Starts an enrolment: a new secret waits for its first code.
+#[tracing::instrument(skip_all)]
 pub async fn start(state: &AppState, ctx: &RequestContext) -> FlowResult<Outcome> {
     let user = ctx.require_user()?;
     let secret = totp::new_secret();
-    accounts::set_pending_totp(&state.db, user.id, &state.seal_secret(secret.as_bytes())?).await?;
+    let mut tx = state.db.begin().await?;
+    accounts::set_pending_totp(&mut tx, user.id, &state.seal_secret(secret.as_bytes())?).await?;
+    tx.commit().await?;
     leptos_axum::redirect("/mon-compte/securite");
     Ok(Outcome::ok())
 }
@@ -62,6 +66,7 @@ async fn tell_owner(state: &AppState, tx: &mut crate::platform::db::Tx, user_id:
 
 /// Confirms an enrolment with a first code; returns the recovery codes, shown once. The
 /// account's other sessions end and its owner is told.
+#[tracing::instrument(skip_all)]
 pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
@@ -115,6 +120,7 @@ pub async fn enable(state: &AppState, ctx: &RequestContext, code: &str) -> FlowR
 
 /// Turns the authenticator app off, after the current password. Refused to support agents
 /// and administrators, for whom it is mandatory. Other sessions end; the owner is told.
+#[tracing::instrument(skip_all)]
 pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: String) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
@@ -173,6 +179,7 @@ pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: S
 
 /// E-mails a new sign-in code to an account (the previous one dies). Never for support
 /// agents and administrators, whose only second factor is the app.
+#[tracing::instrument(skip_all)]
 pub async fn send_email_code(state: &AppState, user_id: i64) -> FlowResult<()> {
     let user = accounts::find_by_id(&state.db, user_id).await?.ok_or(AppError::Forbidden)?;
     if user.kind == UserKind::Support {
@@ -189,6 +196,7 @@ pub async fn send_email_code(state: &AppState, user_id: i64) -> FlowResult<()> {
 }
 
 /// "Renvoyer le code" / "Recevoir un code par e-mail" on `/connexion/code`.
+#[tracing::instrument(skip_all)]
 pub async fn resend_email_code(state: &AppState, ctx: &RequestContext) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user_id = ctx.second_factor_pending.ok_or_else(|| ctx.sign_in_error())?;
@@ -216,6 +224,7 @@ fn blocked(lang: Lang) -> Outcome {
 
 /// Checks the second factor of a pending sign-in (code from the app, code e-mailed, or a
 /// recovery code), and turns the session into a full one.
+#[tracing::instrument(skip_all)]
 pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: Option<&str>) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let Some(user_id) = ctx.second_factor_pending else {
@@ -286,6 +295,7 @@ pub async fn verify(state: &AppState, ctx: &RequestContext, typed: &str, next: O
 /// Removes a user's second factor (support, after checking the person's identity): they
 /// enrol again at their next visit. Their sessions end; they are told by e-mail; a blocked
 /// second factor is unblocked.
+#[tracing::instrument(skip_all)]
 pub async fn reset(state: &AppState, actor: i64, user_id: i64) -> FlowResult<()> {
     let now = state.now();
     let mut tx = state.db.begin().await?;

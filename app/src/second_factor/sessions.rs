@@ -11,6 +11,7 @@ use crate::platform::mail::outbox;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
 
 /// Ends one of the person's other sessions by its handle, or every other one (`"all"`).
+#[tracing::instrument(skip_all)]
 pub async fn end(state: &AppState, ctx: &RequestContext, handle: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let user = ctx.require_user()?;
@@ -50,6 +51,7 @@ pub async fn end(state: &AppState, ctx: &RequestContext, handle: &str) -> FlowRe
 
 /// Changes the password: the current one must be given (attempts limited); the new one
 /// follows the rules; every other session ends; the owner gets an e-mail.
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     state: &AppState,
     ctx: &RequestContext,

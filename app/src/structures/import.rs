@@ -3,7 +3,6 @@
 
 use crate::domain::date::Date;
 use crate::domain::structure::{CorrespondentCode, parse_departement};
-use crate::platform::db::Db;
 use std::collections::{BTreeMap, HashSet};
 
 /// A rejected line.
@@ -157,85 +156,6 @@ pub fn parse_rollout(text: &str) -> Result<Vec<(u64, String, Date)>, Vec<LineErr
         out.push((line, dep, date));
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
-}
-
-/// Counts of an import.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Imported {
-    /// Structures created.
-    pub structures_created: usize,
-    /// Sites created.
-    pub sites_created: usize,
-    /// Sites already present (left as they were).
-    pub sites_existing: usize,
-}
-
-/// Stores validated structure lines in one transaction: new structures and sites are
-/// created; existing ones are kept (a site already present is not duplicated).
-pub async fn store_structures(db: &Db, lines: &[SiteLine], now: i64) -> Result<Imported, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let mut counts = Imported::default();
-    let mut ids: BTreeMap<String, i64> = BTreeMap::new();
-    for l in lines {
-        let id = match ids.get(&l.code) {
-            Some(id) => *id,
-            None => {
-                let existing: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM structures WHERE correspondent_code = $1")
-                        .bind(&l.code)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let id = match existing {
-                    Some(id) => id,
-                    None => {
-                        counts.structures_created += 1;
-                        sqlx::query_scalar("INSERT INTO structures (correspondent_code, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-                            .bind(&l.code)
-                            .bind(&l.structure_name)
-                            .bind(now)
-                            .fetch_one(&mut *tx)
-                            .await?
-                    }
-                };
-                ids.insert(l.code.clone(), id);
-                id
-            }
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO sites (structure_id, name, city, postcode, departement, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (structure_id, name) DO NOTHING",
-        )
-        .bind(id)
-        .bind(&l.site_name)
-        .bind(&l.city)
-        .bind(&l.postcode)
-        .bind(&l.departement)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            counts.sites_created += 1;
-        } else {
-            counts.sites_existing += 1;
-        }
-    }
-    tx.commit().await?;
-    Ok(counts)
-}
-
-/// Stores a validated calendar in one transaction (a département's date is replaced).
-pub async fn store_rollout(db: &Db, rows: &[(u64, String, Date)]) -> Result<usize, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    for (_, dep, date) in rows {
-        sqlx::query("INSERT INTO rollout (departement, opens_on) VALUES ($1, $2) ON CONFLICT (departement) DO UPDATE SET opens_on = excluded.opens_on")
-            .bind(dep)
-            .bind(date.iso())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(rows.len())
 }
 
 #[cfg(test)]

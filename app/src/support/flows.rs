@@ -52,6 +52,7 @@ async fn send_access_code(
 
 /// Validates a request: creates the account with the approved rights and sites and e-mails
 /// a provisional access code.
+#[tracing::instrument(skip_all)]
 pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -140,6 +141,7 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> FlowRe
 }
 
 /// Refuses a request pending validation, with a reason.
+#[tracing::instrument(skip_all)]
 pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &str) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -175,6 +177,7 @@ pub async fn refuse(state: &AppState, ctx: &RequestContext, id: i64, reason: &st
 }
 
 /// Sends a new provisional code for a validated request whose account is not active yet.
+#[tracing::instrument(skip_all)]
 pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -207,6 +210,7 @@ pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> Fl
 }
 
 /// Designates an active professional of a structure as one of its approvers.
+#[tracing::instrument(skip_all)]
 pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64, user_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
@@ -253,6 +257,7 @@ pub async fn delegate(state: &AppState, ctx: &RequestContext, structure_id: i64,
 }
 
 /// Withdraws a delegation.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_delegation(state: &AppState, ctx: &RequestContext, delegation_id: i64) -> FlowResult<Outcome> {
     let lang = ctx.lang;
     let agent = require_support(ctx)?;

@@ -304,7 +304,7 @@ async fn users_list_bench() -> anyhow::Result<()> {
     let started = Instant::now();
     // Reference data and the accounts, in batches of multi-row inserts.
     let lines = "correspondent_code,structure_name,site_name,city,postcode,departement\n86BV01,Laboratoire BioVienne,Poitiers,Poitiers,86000,86\n17ATL3,Laboratoire Atlantique,La Rochelle,La Rochelle,17000,17\n";
-    sesame_app::structures::import::store_structures(
+    sesame_app::structures::store::import_structures(
         &state.db,
         &sesame_app::structures::import::parse_structures(lines).map_err(|e| anyhow::anyhow!("{e:?}"))?,
         now,

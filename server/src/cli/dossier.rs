@@ -64,10 +64,7 @@ pub async fn add(state: &AppState, args: AddArgs) -> anyhow::Result<()> {
 pub async fn new_code(state: &AppState, reference: &str) -> anyhow::Result<ActivationCode> {
     let reference = reference.trim();
     let mut tx = state.db.begin().await?;
-    let record: Option<i64> = sqlx::query_scalar("SELECT id FROM patient_records WHERE lab_reference = $1")
-        .bind(reference)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let record = records::record_by_reference(&state.db, reference).await?;
     let Some(record_id) = record else {
         bail!("no record with reference '{reference}': check the number, or create it with `sesame dossier add`")
     };
@@ -163,10 +160,7 @@ pub async fn import(state: &AppState, file: &Path, output: Option<PathBuf>) -> a
     // References already known are rejected too, with their lines.
     let mut existing = Vec::new();
     for (line, r) in &rows {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM patient_records WHERE lab_reference = $1")
-            .bind(&r.lab_reference)
-            .fetch_optional(state.db.pool())
-            .await?;
+        let found = records::record_by_reference(&state.db, &r.lab_reference).await?;
         if found.is_some() {
             existing.push(Rejected { line: *line, reason: format!("reference '{}' already exists", r.lab_reference) });
         }

@@ -21,7 +21,7 @@ pub async fn import_structures(state: &AppState, file: &Path) -> anyhow::Result<
     if lines.is_empty() {
         bail!("{}: no site to import", file.display());
     }
-    let counts = import::store_structures(&state.db, &lines, state.now()).await?;
+    let counts = sesame_app::structures::store::import_structures(&state.db, &lines, state.now()).await?;
     println!(
         "{} structure(s) created, {} site(s) created, {} site(s) already present.",
         counts.structures_created, counts.sites_created, counts.sites_existing
@@ -33,7 +33,7 @@ pub async fn import_structures(state: &AppState, file: &Path) -> anyhow::Result<
 pub async fn import_rollout(state: &AppState, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let rows = import::parse_rollout(&text).map_err(|e| report(file, &e))?;
-    let n = import::store_rollout(&state.db, &rows).await?;
+    let n = sesame_app::structures::store::import_rollout(&state.db, &rows).await?;
     println!("{n} département(s) scheduled.");
     Ok(())
 }

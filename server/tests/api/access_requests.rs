@@ -299,10 +299,7 @@ async fn switching_profile_without_javascript_asks_to_confirm_the_rights() {
     let r = send(&app, &fields).await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
-    assert!(
-        html.contains("Vérifiez les droits d&#x27;accès proposés")
-            || html.contains("Vérifiez les droits d'accès proposés")
-    );
+    assert!(Page::parse(&html).reads("Vérifiez les droits d'accès proposés"), "{html}");
     // The collaborator's defaults: nothing checked.
     assert!(!html.contains("name=\"results\" value=\"on\" checked"));
     assert!(request_row(&app, "change@labo.test").await.is_none());

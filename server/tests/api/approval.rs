@@ -421,7 +421,7 @@ async fn only_support_validates_refuses_and_delegates() {
         (r.status(), r.text().await.unwrap())
     };
     // The history reads as sentences, not keys.
-    assert!(html.contains("Demande d&#x27;accès envoyée") || html.contains("Demande d'accès envoyée"), "{html}");
+    assert!(Page::parse(&html).reads("Demande d'accès envoyée"), "{html}");
     assert!(html.contains("Demande refusée par le support"), "{html}");
     assert!(!html.contains("request.created"), "{html}");
 }
@@ -571,7 +571,7 @@ async fn an_invited_support_agent_chooses_a_password_then_accepts_the_terms() {
     assert_eq!(location(&r), "/mon-compte/securite");
     let html = agent.get(app.url("/mon-compte/securite")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<svg"), "a QR code");
-    let secret = html.split("data-secret=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let secret = Page::parse(&html).attr("[data-secret]", "data-secret").unwrap();
     let wrong =
         submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-activer", &[("code", "000000")])
             .await;
@@ -580,8 +580,6 @@ async fn an_invited_support_agent_chooses_a_password_then_accepts_the_terms() {
     let r =
         submit_with(&agent, &app.base, "/mon-compte/securite", "/api/deux-facteurs-activer", &[("code", &code)]).await;
     let html = r.text().await.unwrap();
-    let codes =
-        html.split("class=\"recovery-codes\"").nth(1).unwrap().split("</ul>").next().unwrap().matches("<li>").count();
-    assert_eq!(codes, 10, "ten recovery codes, shown once");
+    assert_eq!(Page::parse(&html).count(".recovery-codes li"), 10, "ten recovery codes, shown once");
     assert_eq!(agent.get(app.url("/support/demandes")).send().await.unwrap().status(), 200);
 }

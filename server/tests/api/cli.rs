@@ -71,3 +71,50 @@ async fn a_new_code_for_a_record_replaces_its_unused_one_and_links() {
             .unwrap();
     assert_eq!(actions, ["record.code_reissued", "record.linked"]);
 }
+
+#[tokio::test]
+async fn the_demo_data_set_loads_once_and_every_journey_starts_from_it() {
+    let app = TestApp::spawn().await;
+    let first = sesame_server::demo::load(app.state()).await.unwrap();
+    assert!(first.loaded_now);
+    let again = sesame_server::demo::load(app.state()).await.unwrap();
+    assert!(!again.loaded_now, "loaded once");
+    let password = sesame_server::demo::DEMO_PASSWORD;
+    // The patient signs in and links her record with its printed code.
+    let r = app.sign_in("marie.martin@demo.sesame.test", password).await;
+    assert_eq!(r.status(), 303);
+    let (_, _, code) = first.codes.iter().find(|(who, _, _)| who.starts_with("Marie Martin")).unwrap();
+    let r = app.activate(&[("code", code), ("birth_date", "1985-03-14"), ("relation", "self")]).await;
+    assert_eq!(r.status(), 303, "the demo code links");
+    // The support agent is an administrator with an authenticator.
+    let support = app.new_browser();
+    let r = submit_with(
+        &support,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "support@demo.sesame.test"), ("password", password)],
+    )
+    .await;
+    assert!(location(&r).starts_with("/connexion/code"));
+    app.clock.advance(31_000);
+    let totp =
+        sesame_app::platform::totp::code_at(sesame_server::demo::DEMO_TOTP_SECRET, (app.state().now() / 1000) as u64)
+            .unwrap();
+    let r = submit_with(&support, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &totp)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(support.get(app.url("/admin/utilisateurs")).send().await.unwrap().status(), 200);
+    // Jeanne Lefort approves for 86BV01 (a code e-mailed at sign-in) and sees her team.
+    let jeanne = app.new_browser();
+    let email = "jeanne.lefort@demo.sesame.test";
+    let seen = app.sign_in_codes_sent(email);
+    let r =
+        submit_with(&jeanne, &app.base, "/connexion", "/api/connexion", &[("email", email), ("password", password)])
+            .await;
+    assert!(location(&r).starts_with("/connexion/code"));
+    let code = app.sign_in_code(email, seen).await;
+    let r = submit_with(&jeanne, &app.base, "/connexion/code", "/api/connexion-code", &[("code", &code)]).await;
+    assert_eq!(r.status(), 303);
+    let html = jeanne.get(app.url("/approbation-des-comptes")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(Page::parse(&html).count("li.collaborator"), sesame_server::demo::COLLABORATORS.len(), "{html}");
+}

@@ -72,12 +72,20 @@ impl TestApp {
             16CHB2,Laboratoire Charente Biologie,Charente Biologie Angoulême,Angoulême,16000,16\n\
             17ATL3,Laboratoire Atlantique Analyses,Atlantique La Rochelle,La Rochelle,17000,17\n\
             33BX04,Laboratoire Bordeaux Bio,Bordeaux Bio Centre,Bordeaux,33000,33\n";
-        import::store_structures(&self.db, &import::parse_structures(csv).unwrap(), self.state().now()).await.unwrap();
+        sesame_app::structures::store::import_structures(
+            &self.db,
+            &import::parse_structures(csv).unwrap(),
+            self.state().now(),
+        )
+        .await
+        .unwrap();
         let today = self.state().today();
         let past = Date { day: 1, ..today }.add_months(-1).iso();
         let future = Date { day: 1, ..today }.add_months(2).iso();
         let rollout = format!("departement,opens_on\n86,{past}\n79,{past}\n17,{past}\n33,{past}\n16,{future}\n");
-        import::store_rollout(&self.db, &import::parse_rollout(&rollout).unwrap()).await.unwrap();
+        sesame_app::structures::store::import_rollout(&self.db, &import::parse_rollout(&rollout).unwrap())
+            .await
+            .unwrap();
         let approver = self.biologist("jeanne.lefort@labo.test", "Jeanne", "Lefort", "86BV01").await;
         let other_approver = self.biologist("paul.girard@labo.test", "Paul", "Girard", "33BX04").await;
         let open_sites = self.sites_of("86BV01").await;
@@ -167,8 +175,8 @@ impl TestApp {
     /// Enrols the test authenticator for an account.
     pub(crate) async fn enrol(&self, user_id: i64) {
         let sealed = self.state().seal_secret(TOTP_SECRET.as_bytes()).unwrap();
-        accounts::set_pending_totp(&self.db, user_id, &sealed).await.unwrap();
         let mut tx = self.db.begin().await.unwrap();
+        accounts::set_pending_totp(&mut tx, user_id, &sealed).await.unwrap();
         accounts::enable_totp(&mut tx, user_id, 0, self.state().now()).await.unwrap();
         tx.commit().await.unwrap();
     }

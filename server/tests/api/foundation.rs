@@ -17,9 +17,10 @@ async fn home_page_is_french_and_switches_to_english() {
     let app = TestApp::spawn().await;
     let (status, html) = app.page("/").await;
     assert_eq!(status, 200);
-    assert!(html.contains("<html lang=\"fr\""), "{html}");
-    assert!(html.contains("Créer mon compte"));
-    assert!(html.contains("Mentions légales"));
+    let page = Page::parse(&html);
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("fr"), "{html}");
+    assert!(page.texts("a").iter().any(|a| a == "Créer mon compte"), "the sign-up link");
+    assert!(page.texts("footer a").iter().any(|a| a == "Mentions légales"), "the legal notice, in the footer");
 
     let r = app.submit("/", "/api/langue", &[("lang", "en"), ("back", "/inscription")]).await;
     assert_eq!(r.status(), 303);
@@ -29,9 +30,10 @@ async fn home_page_is_french_and_switches_to_english() {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
 
     let (_, html) = app.page("/").await;
-    assert!(html.contains("<html lang=\"en\""));
-    assert!(html.contains("Create my account"));
-    assert!(html.contains("Legal notice"));
+    let page = Page::parse(&html);
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("en"));
+    assert!(page.texts("a").iter().any(|a| a == "Create my account"));
+    assert!(page.texts("footer a").iter().any(|a| a == "Legal notice"));
 }
 
 #[tokio::test]

@@ -42,19 +42,66 @@ pub(crate) async fn fresh_database() -> TestDb {
     fresh_database_on(postgres_base()).await
 }
 
-/// Creates a fresh, empty database: on the PostgreSQL server at `postgres` when given, else
-/// a SQLite file.
-pub(crate) async fn fresh_database_on(postgres: Option<String>) -> TestDb {
-    match postgres {
-        Some(base) => {
-            let base = base.trim_end_matches('/').to_string();
-            let name = format!("sesame_t_{}", uuid::Uuid::new_v4().simple());
+/// The migrated template every PostgreSQL test database is cloned from, created once (per
+/// version of the migrations, and kept between runs): `CREATE DATABASE … TEMPLATE` copies
+/// it in a few milliseconds where migrating took most of a test's start-up. An advisory
+/// lock keeps two test processes from building it at once.
+async fn postgres_template(base: &str) -> String {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            use sesame_app::platform::db::{Backend, migrations_fingerprint};
+            let name = format!("sesame_template_{}", migrations_fingerprint(Backend::Postgres));
             let admin = format!("{base}/postgres");
             sqlx::any::install_default_drivers();
             let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap_or_else(|e| {
                 panic!("SESAME_TEST_POSTGRES is set but PostgreSQL is unreachable at {admin}: {e}")
             });
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create the test database");
+            sqlx::query("SELECT pg_advisory_lock(727272)").execute(&mut conn).await.expect("lock");
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+                .bind(&name)
+                .fetch_one(&mut conn)
+                .await
+                .expect("look for the template");
+            if exists == 0 {
+                let building = format!("{name}_building");
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).execute(&mut conn).await.ok();
+                sqlx::query(&format!("CREATE DATABASE {building}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create the template");
+                let db = Db::connect(&format!("{base}/{building}"), 1).await.expect("connect to the template");
+                db.migrate().await.expect("migrate the template");
+                db.pool().close().await;
+                sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("name the template");
+            }
+            sqlx::query("SELECT pg_advisory_unlock(727272)").execute(&mut conn).await.expect("unlock");
+            let _ = sqlx::Connection::close(conn).await;
+            name
+        })
+        .await
+        .clone()
+}
+
+/// Creates a fresh database: on the PostgreSQL server at `postgres` when given (a clone of
+/// the migrated template), else an empty SQLite file.
+pub(crate) async fn fresh_database_on(postgres: Option<String>) -> TestDb {
+    match postgres {
+        Some(base) => {
+            let base = base.trim_end_matches('/').to_string();
+            let template = postgres_template(&base).await;
+            let name = format!("sesame_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = format!("{base}/postgres");
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap_or_else(|e| {
+                panic!("SESAME_TEST_POSTGRES is set but PostgreSQL is unreachable at {admin}: {e}")
+            });
+            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                .execute(&mut conn)
+                .await
+                .expect("create the test database");
             let _ = sqlx::Connection::close(conn).await;
             let url = format!("{base}/{name}");
             TestDb {
@@ -426,5 +473,48 @@ pub(crate) fn without_nonce(html: &str) -> String {
     match html.split("nonce=\"").nth(1).and_then(|rest| rest.split('"').next()) {
         Some(nonce) if !nonce.is_empty() => html.replace(nonce, "NONCE"),
         _ => html.to_string(),
+    }
+}
+
+/// A page parsed as a browser would (entities decoded, structure known), for assertions
+/// on what a person reads and on the elements a form relies on.
+pub(crate) struct Page(scraper::Html);
+
+impl Page {
+    /// Parses a page's HTML.
+    pub(crate) fn parse(html: &str) -> Page {
+        Page(scraper::Html::parse_document(html))
+    }
+
+    fn selector(css: &str) -> scraper::Selector {
+        scraper::Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css:?}: {e}"))
+    }
+
+    /// The text of the page's body as read (entities decoded, spaces collapsed).
+    pub(crate) fn text(&self) -> String {
+        self.texts("body").join(" ")
+    }
+
+    /// Whether the page reads `text` somewhere.
+    pub(crate) fn reads(&self, text: &str) -> bool {
+        self.text().contains(text)
+    }
+
+    /// The texts of the elements matching `css`, each with its spaces collapsed.
+    pub(crate) fn texts(&self, css: &str) -> Vec<String> {
+        self.0
+            .select(&Self::selector(css))
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// The value of attribute `name` on the first element matching `css`.
+    pub(crate) fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.0.select(&Self::selector(css)).next().and_then(|e| e.value().attr(name)).map(str::to_string)
+    }
+
+    /// How many elements match `css`.
+    pub(crate) fn count(&self, css: &str) -> usize {
+        self.0.select(&Self::selector(css)).count()
     }
 }

@@ -152,7 +152,7 @@ async fn two_processes_on_one_postgresql_share_sessions_requests_mail_and_schedu
     let csv = "correspondent_code,structure_name,site_name,city,postcode,departement\n86BV01,Laboratoire BioVienne,BioVienne Poitiers,Poitiers,86000,86\n";
     let clock = sesame_app::platform::clock::SystemClock;
     let now = sesame_app::platform::clock::Clock::now_millis(&clock);
-    sesame_app::structures::import::store_structures(
+    sesame_app::structures::store::import_structures(
         &pool,
         &sesame_app::structures::import::parse_structures(csv).unwrap(),
         now,
@@ -290,6 +290,52 @@ async fn the_log_says_which_jobs_run_and_warns_of_an_untrusted_proxy() {
         assert!(text.contains(line), "{line:?} missing from the log:\n{text}");
     }
     assert!(!text.contains("203.0.113.7"), "no address in the log");
+    drop(p);
+    std::fs::remove_file(&log).ok();
+}
+
+#[tokio::test]
+async fn a_log_line_names_its_request_and_the_flow_it_came_from() {
+    let db = fresh_database().await;
+    let smtp = SmtpSink::start().await.unwrap();
+    let log = std::env::temp_dir().join(format!("sesame-log-{}.txt", uuid::Uuid::new_v4().simple()));
+    let p = Process::start_logging(&db.url, &smtp, Some(&log)).await;
+    // A robot fills the sign-up form's invisible field: the flow logs it (and nothing else
+    // about the person). The id the client sent is replaced by the server's own.
+    let r = p
+        .browser()
+        .post(format!("{}/api/inscription", p.base))
+        .header("accept", "application/json")
+        .header("x-request-id", "robot@exemple.fr")
+        .form(&[
+            ("email", "robot@exemple.fr"),
+            ("password", PASSWORD),
+            ("last_name", "Robot"),
+            ("first_name", "Rob"),
+            ("birth_date", "1990-01-01"),
+            ("terms", "on"),
+            ("website", "http://spam.test"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
+    assert!(id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    let mut line = None;
+    for _ in 0..50 {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        line = text.lines().find(|l| l.contains("honeypot")).map(str::to_string);
+        if line.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let line = line.expect("the flow's log line");
+    assert!(line.contains(&format!("id={id}")), "the request id: {line}");
+    assert!(line.contains("path=/api/inscription"), "the route: {line}");
+    assert!(line.contains("sign_up"), "the flow: {line}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("robot@exemple.fr") && !text.contains("Robot"), "no address nor name in the log:\n{text}");
     drop(p);
     std::fs::remove_file(&log).ok();
 }

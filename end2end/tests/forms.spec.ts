@@ -109,6 +109,20 @@ test.describe("on a phone", () => {
     await expect(page.getByRole("heading", { name: "Vérifiez vos e-mails" })).toBeVisible();
   });
 
+  test("a name is checked as it is typed by the server's own rule, with the server's words", async ({ page }) => {
+    await page.goto("/inscription");
+    await waitForIslands(page);
+    const last = page.getByLabel("Nom", { exact: true });
+    await last.fill("evil.example");
+    await last.blur();
+    await expect(page.locator("#last_name-error")).toHaveText(
+      "Ce nom contient des caractères qu'un nom ne contient pas (chiffres, @, /, :…).",
+    );
+    await expect(last).toHaveAttribute("aria-invalid", "true");
+    await last.fill("Le Gall-Dupont");
+    await expect(page.locator("#last_name-error")).toBeEmpty();
+  });
+
   test("terms not accepted: the French message next to the checkbox, with and without JavaScript", async ({ page, browser }) => {
     await page.goto("/inscription");
     await waitForIslands(page);

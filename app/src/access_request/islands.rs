@@ -15,7 +15,7 @@ use crate::domain::email::Email;
 use crate::domain::phone::Phone;
 use crate::form::{Form, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
-use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField, autocorrect_off};
+use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField, autocorrect_off, name_rule};
 use crate::ui::notice::Notice;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -96,12 +96,10 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
     let first_name = Field::new(initial.value("first_name"));
     let email = Field::new(initial.value("email"));
     let phone = Field::new(initial.value("phone"));
-    let required = move |fr: &'static str, en: &'static str| {
-        move |v: &str| v.trim().is_empty().then(|| lang.t(fr, en).to_string())
-    };
-    let last_error = last_name.error("last_name", required("Indiquez votre nom.", "Enter your last name."), outcome);
+    let last_error =
+        last_name.error("last_name", name_rule(lang, ("Indiquez votre nom.", "Enter your last name.")), outcome);
     let first_error =
-        first_name.error("first_name", required("Indiquez votre prénom.", "Enter your first name."), outcome);
+        first_name.error("first_name", name_rule(lang, ("Indiquez votre prénom.", "Enter your first name.")), outcome);
     let email_error =
         email.error("email", move |v| Email::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
     let phone_error =

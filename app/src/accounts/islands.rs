@@ -10,17 +10,9 @@ use crate::domain::date::Date;
 use crate::domain::email::Email;
 use crate::form::{Form, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
-use crate::ui::fields::{Field, HydrationMarker, NewPasswordField, Required, TextField};
+use crate::ui::fields::{Field, HydrationMarker, NewPasswordField, Required, TextField, name_rule};
 use crate::ui::notice::Notice;
 use leptos::prelude::*;
-
-fn required_text(
-    lang: Lang,
-    fr: &'static str,
-    en: &'static str,
-) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
-    move |v: &str| v.trim().is_empty().then(|| lang.t(fr, en).to_string())
-}
 
 /// Percent-encodes a path for a query string (letters, digits, `/`, `-`, `_`, `.`, `~`
 /// kept). Hand-written: the browser build carries no URL crate for this one use.
@@ -53,12 +45,9 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>, next: String) -> impl
         email.error("email", move |v| Email::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
     let suggestion = Signal::derive(move || email.value.with(|v| Email::parse(v).ok().and_then(|e| e.suggestion())));
     let last_error =
-        last_name.error("last_name", required_text(lang, "Indiquez votre nom.", "Enter your last name."), outcome);
-    let first_error = first_name.error(
-        "first_name",
-        required_text(lang, "Indiquez votre prénom.", "Enter your first name."),
-        outcome,
-    );
+        last_name.error("last_name", name_rule(lang, ("Indiquez votre nom.", "Enter your last name.")), outcome);
+    let first_error =
+        first_name.error("first_name", name_rule(lang, ("Indiquez votre prénom.", "Enter your first name.")), outcome);
     let birth_error =
         birth_date.error("birth_date", move |v| Date::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
     let terms_error = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.error_for("terms"))));

@@ -940,7 +940,11 @@ pub async fn list_page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
     push_where(&mut count, f);
     let total: i64 = crate::platform::db::scalar_built(db, count).await?;
 
-    let offset = (f.page.max(1) - 1) * PAGE_SIZE;
+    let offset = (f.page.max(1) - 1).saturating_mul(PAGE_SIZE);
+    // Written in the SQL, not bound: two integers of ours, and SQLite plans an index walk
+    // for `ORDER BY … LIMIT 50` only when it knows the limit (bound, it sorted the whole
+    // table: 2 ms became 20 ms at 100,000 accounts).
+    let limit = format!(" LIMIT {PAGE_SIZE} OFFSET {offset}");
     let order = " ORDER BY u.last_name_key, u.first_name_key, u.id";
     let columns =
         "SELECT u.id, u.first_name, u.last_name, u.email, u.kind, u.status, u.is_admin, s.name AS structure_name";
@@ -955,15 +959,15 @@ pub async fn list_page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
         rows.push(" FROM (SELECT u.id FROM users u");
         push_where(&mut rows, f);
         rows.push(order);
-        rows.push(" LIMIT ").push_bind(PAGE_SIZE).push(" OFFSET ").push_bind(offset);
+        rows.push(&limit);
         rows.push(
-            ") page JOIN users u ON u.id = page.id LEFT JOIN professional_access pa ON pa.user_id = u.id              LEFT JOIN structures s ON s.id = pa.structure_id",
+            ") page JOIN users u ON u.id = page.id LEFT JOIN professional_access pa ON pa.user_id = u.id LEFT JOIN structures s ON s.id = pa.structure_id",
         );
         rows.push(order);
         let rows = crate::platform::db::fetch_built(db, rows).await?;
         return Ok(Page { rows, total });
     }
-    rows.push(" LIMIT ").push_bind(PAGE_SIZE).push(" OFFSET ").push_bind(offset);
+    rows.push(&limit);
     let rows = crate::platform::db::fetch_built(db, rows).await?;
     Ok(Page { rows, total })
 }

@@ -10,7 +10,7 @@ use crate::domain::activation_code::{self, CodeError};
 use crate::domain::date::Date;
 use crate::form::{Form, Outcome, Submitted, current_outcome};
 use crate::i18n::Lang;
-use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off};
+use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off, optional_name_rule};
 use crate::ui::notice::Notice;
 use leptos::prelude::*;
 
@@ -55,8 +55,8 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>, holder_birth: Str
     let relation = RwSignal::new(initial.value_or("relation", "self"));
     let last = Field::new(initial.value("patient_last_name"));
     let first = Field::new(initial.value("patient_first_name"));
-    let last_error = last.error("patient_last_name", |_| None, outcome);
-    let first_error = first.error("patient_first_name", |_| None, outcome);
+    let last_error = last.error("patient_last_name", optional_name_rule(lang), outcome);
+    let first_error = first.error("patient_first_name", optional_name_rule(lang), outcome);
     // Before the WebAssembly runs, the name fields are always shown (the server ignores them
     // for one's own record); once it runs, they show only for someone else's record.
     let hydrated = RwSignal::new(false);

@@ -6,6 +6,21 @@
 
 use leptos::prelude::*;
 
+/// The browser's check of a name field: the server's rule itself
+/// ([`crate::domain::names::parse_name`]), so a name refused on sending is refused as it is
+/// typed, with the same words. `empty` is the message for an empty field.
+pub fn name_rule(
+    lang: crate::i18n::Lang,
+    empty: (&'static str, &'static str),
+) -> impl Fn(&str) -> Option<String> + Clone + Send + Sync + 'static {
+    move |v: &str| crate::domain::names::parse_name(v, lang, empty).err()
+}
+
+/// [`name_rule`] for a name that may stay empty (a relative's, asked only for some choices).
+pub fn optional_name_rule(lang: crate::i18n::Lang) -> impl Fn(&str) -> Option<String> + Clone + Send + Sync + 'static {
+    move |v: &str| if v.trim().is_empty() { None } else { crate::domain::names::parse_name(v, lang, ("", "")).err() }
+}
+
 /// `autocorrect="off"` for code fields: iOS Safari would otherwise replace a typed code by
 /// a dictionary word. Leptos has no typed method for this attribute, so it is spread in.
 pub fn autocorrect_off() -> impl leptos::attr::Attribute {

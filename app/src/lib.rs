@@ -25,9 +25,15 @@ pub mod second_factor;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod documents;
+#[cfg(feature = "ssr")]
+pub mod lab;
+#[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod shell;
 pub mod structures;

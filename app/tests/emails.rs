@@ -8,7 +8,7 @@ use sesame_app::domain::access_request::RequestState;
 use sesame_app::i18n::Lang;
 use sesame_app::platform::mail::Mail;
 use sesame_app::{
-    access_request, accounts, activation, admin, approval, invitations, lab_review, second_factor, support,
+    access_request, accounts, activation, admin, approval, invitations, lab_review, reports, second_factor, support,
 };
 
 const TO: &str = "marie.durand@exemple.fr";
@@ -98,6 +98,11 @@ fn every_email(lang: Lang) -> Vec<(&'static str, Mail)> {
         ("second_factor_disabled", second_factor::emails::changed(lang, TO, "Marie", Change::Disabled, LINK)),
         ("second_factor_reset", second_factor::emails::changed(lang, TO, "Marie", Change::Reset, LINK)),
         ("sign_in_code", second_factor::emails::sign_in_code(lang, TO, "Marie", "482913")),
+        ("report_available", reports::emails::report_available(lang, TO, "Marie", false, LINK)),
+        ("report_completed", reports::emails::report_available(lang, TO, "Marie", true, LINK)),
+        ("result_available", reports::emails::document_for_professional(lang, TO, "Lucie", false, LINK)),
+        ("invoice_available", reports::emails::document_for_professional(lang, TO, "Lucie", true, LINK)),
+        ("documents_digest", reports::emails::digest(lang, TO, "Lucie", 3, 1, LINK)),
     ]
 }
 

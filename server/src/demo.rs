@@ -29,6 +29,10 @@ pub const DEMO_PASSWORD: &str = "Demo-Sesame-2026!";
 /// add it to an authenticator app, or compute codes from it in browser tests.
 pub const DEMO_TOTP_SECRET: &str = "KRSXG5CTMVZWC3LFMRSW233NN5XGK3TP";
 
+/// The demo lab system's bearer token for `/api/lab/v1` (development only, public like the
+/// demo passwords).
+pub const DEMO_LAB_TOKEN: &str = "sesame_lab_demo_not_secret_0000000000000000000000000000";
+
 /// What the demo data set contains, to print.
 #[derive(Debug, Default)]
 pub struct DemoSummary {
@@ -58,6 +62,7 @@ impl DemoSummary {
             }
         }
         println!("   Authenticator key of the support agent (second factor): {DEMO_TOTP_SECRET}");
+        println!("   Lab system API token (docs/LAB-API.md): {DEMO_LAB_TOKEN}");
         for note in &self.notes {
             println!("   {note}");
         }
@@ -273,6 +278,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
             departements.join(", ")
         ));
     }
+    sesame_app::lab::store::ensure_known(&state.db, "SIL de démonstration", DEMO_LAB_TOKEN, state.now()).await?;
     if already {
         return Ok(summary);
     }
@@ -367,7 +373,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoSummary> {
         let code = ActivationCode::parse(r.code).map_err(|e| anyhow::anyhow!("demo code {}: {e:?}", r.code))?;
         records::attach_code(state, &mut tx, id, &code).await?;
         for (reference, status, days_ago) in r.reports {
-            records::add_report(&mut tx, id, reference, status, now - days_ago * DAY).await?;
+            sesame_app::reports::store::announce_report(&mut tx, id, reference, status, now - days_ago * DAY).await?;
         }
     }
     // Six active collaborators of the first structure, so the approval page shows a real team.

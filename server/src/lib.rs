@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod demo_calendar;
+pub mod lab_api;
 pub mod middleware;
 pub mod router;
 pub mod startup;

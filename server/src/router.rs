@@ -35,6 +35,9 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
 
     let routes = Router::new()
         .route("/healthz", get(healthz))
+        // The report e-mails' link; the report pages come with the results issue, until
+        // then the person's account lists their reports.
+        .route("/mes-resultats/{id}", get(|| async { axum::response::Redirect::to("/mon-compte") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
             let options = options.clone();
             move || shell(options.clone())
@@ -44,7 +47,7 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
 
     // Middleware wraps the routed app from the outside, so it runs before routing: a form
     // posted to a page (a GET route) is turned into a server-function call and a GET.
-    Router::new()
+    let browser = Router::new()
         .fallback_service(routes)
         .layer(middleware::from_fn(server_fn_status::server_fn_status))
         .layer(middleware::from_fn_with_state(state.clone(), nojs_forms))
@@ -54,7 +57,13 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
         ))
         .layer(middleware::from_fn_with_state(state.clone(), security))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024));
+
+    // The lab system's API sits beside the browser app, outside its session, Origin and
+    // body-size layers: machines authenticate by bearer token only, and send PDFs.
+    Router::new()
+        .nest(crate::lab_api::BASE, crate::lab_api::router(state.clone()))
+        .fallback_service(browser)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(access_log))

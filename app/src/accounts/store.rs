@@ -628,6 +628,57 @@ pub async fn delete_inactive(tx: &mut Tx, unused_since: i64, warned_before: i64)
     .await
 }
 
+/// An active account to send a digest to.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DigestRecipient {
+    /// Their address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// `fr` or `en`.
+    pub lang: String,
+}
+
+/// The address of a professional for their digest, if the account is still active.
+pub async fn digest_recipient(tx: &mut Tx, id: i64) -> Result<Option<DigestRecipient>, sqlx::Error> {
+    sqlx::query_as("SELECT email, first_name, lang FROM users WHERE id = $1 AND status = 'active'")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Reads a person's notice preferences: report e-mails on (patients), one e-mail per
+/// document rather than a digest (professionals).
+pub async fn notice_prefs(db: &Db, id: i64) -> Result<(bool, bool), sqlx::Error> {
+    let row: (i64, String) = sqlx::query_as("SELECT report_emails, notice_mode FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok((row.0 != 0, row.1 == "each"))
+}
+
+/// Sets whether a patient receives "new report" e-mails.
+pub async fn set_report_emails(tx: &mut Tx, id: i64, on: bool, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET report_emails = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(on))
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Sets how a professional hears about new documents (`each` or `digest`).
+pub async fn set_notice_mode(tx: &mut Tx, id: i64, each: bool, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET notice_mode = $1, updated_at = $2 WHERE id = $3")
+        .bind(if each { "each" } else { "digest" })
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
 /// What the admin console shows of one account.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AdminView {

@@ -93,7 +93,7 @@ fn format_millis(ms: i64, lang: Lang) -> String {
 }
 
 #[component]
-fn ProfileCard(profile: Profile, reports: Vec<records::ReportLine>, lang: Lang) -> impl IntoView {
+fn ProfileCard(profile: Profile, reports: Vec<crate::reports::store::ReportLine>, lang: Lang) -> impl IntoView {
     let birth = Date::parse(&profile.birth_date)
         .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
         .unwrap_or_default();
@@ -153,7 +153,7 @@ pub fn PatientProfiles(
                 let mut out = Vec::new();
                 for p in records::profiles(&state, user_id).await? {
                     let reports = if p.status == "linked" {
-                        records::reports_of(&state.db, p.record_id).await?
+                        crate::reports::store::reports_of(&state.db, p.record_id).await?
                     } else {
                         Vec::new()
                     };

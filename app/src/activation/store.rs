@@ -115,26 +115,6 @@ pub async fn insert_record(state: &AppState, tx: &mut Tx, record: &NewRecord) ->
     .await
 }
 
-/// Records that a report of a record is available (the lab system's notice; the demo data).
-pub async fn add_report(
-    tx: &mut Tx,
-    record_id: i64,
-    reference: &str,
-    status: &str,
-    available_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO reports (record_id, reference, status, sampled_on, available_at) VALUES ($1, $2, $3, NULL, $4)",
-    )
-    .bind(record_id)
-    .bind(reference)
-    .bind(status)
-    .bind(available_at)
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
-}
-
 /// Issues a new activation code for a record; returns it. Every earlier code of the record
 /// is replaced for good: an unused one stops working, and a used one can never be freed
 /// again (not even by refusing the link it made).
@@ -272,27 +252,6 @@ pub async fn profiles(state: &AppState, user_id: i64) -> Result<Vec<Profile>, sq
     )
     .bind(user_id)
     .fetch_all(state.db.pool())
-    .await
-}
-
-/// A report announced for a record: (reference, partial|complete, available at).
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ReportLine {
-    /// The lab's reference of the report.
-    pub reference: String,
-    /// partial | complete.
-    pub status: String,
-    /// When it became available.
-    pub available_at: i64,
-}
-
-/// The reports of a record, newest first.
-pub async fn reports_of(db: &crate::platform::db::Db, record_id: i64) -> Result<Vec<ReportLine>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT reference, status, available_at FROM reports WHERE record_id = $1 ORDER BY available_at DESC",
-    )
-    .bind(record_id)
-    .fetch_all(db.pool())
     .await
 }
 
@@ -473,4 +432,127 @@ pub async fn purge_reviewed(
         .await?
         .rows_affected();
     Ok(names + refused)
+}
+
+/// An account to tell about a new report of a record.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RecordHolder {
+    /// The account.
+    pub user_id: i64,
+    /// Their address.
+    pub email: String,
+    /// First name, for the greeting.
+    pub first_name: String,
+    /// `fr` or `en`.
+    pub lang: String,
+}
+
+/// The active accounts a record is linked to (not those awaiting the lab's review) that
+/// have not turned report e-mails off.
+pub async fn holders_to_notify(tx: &mut Tx, record_id: i64) -> Result<Vec<RecordHolder>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.email, u.first_name, u.lang FROM record_links l JOIN users u ON u.id = l.user_id \
+         WHERE l.record_id = $1 AND l.status = 'linked' AND u.status = 'active' AND u.report_emails = 1 ORDER BY u.id",
+    )
+    .bind(record_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// A patient record as the lab system described it.
+#[derive(Clone, sqlx::FromRow)]
+pub struct RecordRow {
+    /// Id.
+    pub id: i64,
+    /// Used last name.
+    pub last_name: String,
+    /// Birth name.
+    pub birth_name: Option<String>,
+    /// First names.
+    pub first_names: String,
+    /// AAAA-MM-JJ.
+    pub birth_date: String,
+    /// F, M or U.
+    pub sex: String,
+    /// NIR.
+    pub nir: Option<String>,
+}
+
+impl std::fmt::Debug for RecordRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RecordRow({})", self.id)
+    }
+}
+
+/// A record by its lab reference, inside a transaction.
+pub async fn record_row(tx: &mut Tx, reference: &str) -> Result<Option<RecordRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, last_name, birth_name, first_names, birth_date, sex, nir FROM patient_records WHERE lab_reference = $1",
+    )
+    .bind(reference)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Creates a record unless its reference exists; `None` when it does (a concurrent
+/// request created it).
+pub async fn insert_record_if_absent(
+    state: &AppState,
+    tx: &mut Tx,
+    record: &NewRecord,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO patient_records (lab_reference, last_name, birth_name, first_names, birth_date, sex, nir, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (lab_reference) DO NOTHING RETURNING id",
+    )
+    .bind(&record.lab_reference)
+    .bind(&record.last_name)
+    .bind(&record.birth_name)
+    .bind(&record.first_names)
+    .bind(record.birth_date.iso())
+    .bind(&record.sex)
+    .bind(&record.nir)
+    .bind(state.now())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Replaces a record's identity with what the lab system sent.
+pub async fn update_identity(tx: &mut Tx, id: i64, record: &NewRecord) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE patient_records SET last_name = $1, birth_name = $2, first_names = $3, birth_date = $4, sex = $5, nir = $6 \
+         WHERE id = $7",
+    )
+    .bind(&record.last_name)
+    .bind(&record.birth_name)
+    .bind(&record.first_names)
+    .bind(record.birth_date.iso())
+    .bind(&record.sex)
+    .bind(&record.nir)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Sends a record's links back to the lab's review queue (its birth date changed: the
+/// person who linked it may not be the patient). Returns how many links went back.
+pub async fn send_links_to_review(tx: &mut Tx, record_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE record_links SET status = 'lab_review', created_at = $1, reviewed_at = NULL, reviewed_by = NULL \
+         WHERE record_id = $2 AND status = 'linked'",
+    )
+    .bind(now)
+    .bind(record_id)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// The lab reference of a record.
+pub async fn reference_of(db: &crate::platform::db::Db, record_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT lab_reference FROM patient_records WHERE id = $1")
+        .bind(record_id)
+        .fetch_one(db.pool())
+        .await
 }

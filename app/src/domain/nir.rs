@@ -17,13 +17,10 @@ pub fn parse_nir(s: &str) -> Option<String> {
         "2B" => format!("{}18{}", &body[..5], &body[7..]),
         _ => body.to_string(),
     };
+    // INSEE: 2A counts as 19 and 2B as 18 (the same as reading A and B as 0 and
+    // subtracting 1,000,000 or 2,000,000); both substitutions at once would count twice.
     let n: u64 = numeric.parse().ok()?;
-    let corsica = match &body[5..7] {
-        "2A" => 1_000_000,
-        "2B" => 2_000_000,
-        _ => 0,
-    };
-    let expected = 97 - ((n - corsica) % 97);
+    let expected = 97 - (n % 97);
     (expected == key).then_some(compact)
 }
 
@@ -41,11 +38,17 @@ mod tests {
         assert!(parse_nir(&format!("{body}{:02}", (key % 97) + 1)).is_none());
         assert!(parse_nir("12345").is_none());
         assert!(parse_nir("9841276451089 12").is_none());
-        // Corsica: 2A replaced by 19 and 1,000,000 subtracted.
+        // Corsica: 2A counts as 19, 2B as 18 (equivalently: A and B as 0, minus 1,000,000
+        // or 2,000,000).
         let body2a = "18411";
         let rest = "2A451089";
-        let numeric: u64 = format!("{body2a}19451089").parse::<u64>().unwrap() - 1_000_000;
+        let numeric: u64 = format!("{body2a}20451089").parse::<u64>().unwrap() - 1_000_000;
         let key2a = 97 - numeric % 97;
+        assert_eq!(numeric, format!("{body2a}19451089").parse::<u64>().unwrap());
         assert!(parse_nir(&format!("{body2a}{rest}{key2a:02}")).is_some());
+        let numeric2b: u64 = format!("{body2a}18451089").parse().unwrap();
+        let key2b = 97 - numeric2b % 97;
+        assert!(parse_nir(&format!("{body2a}2B451089{key2b:02}")).is_some());
+        assert!(parse_nir(&format!("{body2a}2B451089{:02}", (key2b % 97) + 1)).is_none());
     }
 }

@@ -30,6 +30,7 @@ pub fn MyAccountPage() -> impl IntoView {
         <h1>{format!("{} {}", lang.t("Bonjour", "Hello"), user.first_name)}</h1>
         {password_changed.then(|| view! { <Notice outcome=Some(crate::form::Outcome::notice(NoticeKind::Success, lang.t("Votre nouveau mot de passe est enregistré ; vos autres sessions ont été fermées.", "Your new password is saved; your other sessions were signed out.")))/> })}
         {body}
+        {(user.kind != UserKind::Support).then(|| view! { <crate::reports::preferences::DocumentNotices user_id=user_id kind=user.kind lang=lang/> })}
         <AccountSecurity user_id=user_id lang=lang/>
     }
     .into_any()

@@ -18,6 +18,19 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Bytes from lower-case or upper-case hexadecimal; `None` if it is not hexadecimal.
+pub fn unhex(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len() / 2).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect()
+}
+
+/// SHA-256 of bytes, in hexadecimal (fingerprints of documents and request bodies).
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// A new random token of 256 bits, URL-safe (hexadecimal).
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

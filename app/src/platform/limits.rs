@@ -116,6 +116,11 @@ pub enum LimitedAction<'a> {
         /// The account.
         user_id: i64,
     },
+    /// Calls of the lab system's API, per token.
+    LabCall {
+        /// `lab_tokens.id`.
+        token_id: i64,
+    },
 }
 
 impl LimitedAction<'_> {
@@ -154,6 +159,7 @@ impl LimitedAction<'_> {
             ),
             (EmailCodeSend { user_id: 0 }, "account", "refused (429)"),
             (PasswordCheck { user_id: 0 }, "account", "refused (429)"),
+            (LabCall { token_id: 0 }, "lab API token", "refused (429) with Retry-After"),
         ]
         .into_iter()
         .map(|(a, key, then)| (a.name(), key, a.limit(), then))
@@ -182,6 +188,7 @@ impl LimitedAction<'_> {
             SecondFactorHardStop { .. } => "wrong second-factor codes in a row",
             EmailCodeSend { .. } => "sign-in codes e-mailed",
             PasswordCheck { .. } => "current-password checks",
+            LabCall { .. } => "lab system API calls",
         }
     }
 
@@ -207,6 +214,7 @@ impl LimitedAction<'_> {
             SecondFactorHardStop { .. } => Limit { max: SECOND_FACTOR_HARD_STOP, window: 30 * DAY },
             EmailCodeSend { .. } => Limit { max: 5, window: HOUR },
             PasswordCheck { .. } => Limit { max: 5, window: 15 * MINUTE },
+            LabCall { .. } => Limit { max: 6000, window: MINUTE },
         }
     }
 
@@ -234,6 +242,7 @@ impl LimitedAction<'_> {
             SecondFactorHardStop { user_id } => format!("second-factor-stop:{user_id}"),
             EmailCodeSend { user_id } => format!("email-code:{user_id}"),
             PasswordCheck { user_id } => format!("password-check:{user_id}"),
+            LabCall { token_id } => format!("lab-token:{token_id}"),
         }
     }
 
@@ -276,11 +285,11 @@ mod tests {
     #[test]
     fn the_documented_table_names_every_action_once() {
         let table = LimitedAction::table();
-        assert_eq!(table.len(), 18);
+        assert_eq!(table.len(), 19);
         let mut names: Vec<_> = table.iter().map(|r| r.0).collect();
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), 18);
+        assert_eq!(names.len(), 19);
         assert!(table.iter().all(|r| r.2.max > 0 && r.2.window > 0));
     }
 

@@ -58,6 +58,8 @@ pub struct AppState {
     pub mail_wakeup: Arc<Notify>,
     /// Leptos rendering options (site root, output names).
     pub leptos_options: LeptosOptions,
+    /// Where sealed health documents are kept (database or directory).
+    pub documents: Arc<dyn crate::documents::DocumentStorage>,
 }
 
 impl AppState {

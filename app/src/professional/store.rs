@@ -214,3 +214,53 @@ pub async fn chosen_sites(db: &Db, user_id: i64) -> Result<Vec<i64>, sqlx::Error
         .fetch_all(db.pool())
         .await
 }
+
+/// Which right a document needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentRight {
+    /// Reports: the Results right.
+    Results,
+    /// Invoices: the Invoices right.
+    Invoices,
+}
+
+/// A professional to tell about a new document.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NoticeRecipient {
+    /// The account.
+    pub user_id: i64,
+    /// Their address.
+    pub email: String,
+    /// First name, for the greeting.
+    pub first_name: String,
+    /// `fr` or `en`.
+    pub lang: String,
+    /// `each` (an e-mail per document) or `digest` (a daily summary).
+    pub notice_mode: String,
+}
+
+/// The active professionals of a structure who hold `right` and see `site` (all sites, or
+/// this one among theirs). With no site, only those who see all sites. Accounts awaiting
+/// validation or deactivated are not active, so they get nothing.
+pub async fn notice_recipients(
+    tx: &mut Tx,
+    structure_id: i64,
+    site_id: Option<i64>,
+    right: DocumentRight,
+) -> Result<Vec<NoticeRecipient>, sqlx::Error> {
+    let right_column = match right {
+        DocumentRight::Results => "pa.results",
+        DocumentRight::Invoices => "pa.invoices",
+    };
+    sqlx::query_as(&format!(
+        "SELECT u.id AS user_id, u.email, u.first_name, u.lang, u.notice_mode FROM professional_access pa \
+         JOIN users u ON u.id = pa.user_id \
+         WHERE pa.structure_id = $1 AND {right_column} = 1 AND u.status = 'active' AND u.kind = 'professional' \
+           AND (pa.all_sites = 1 OR EXISTS (SELECT 1 FROM professional_sites ps WHERE ps.user_id = u.id AND ps.site_id = $2)) \
+         ORDER BY u.id"
+    ))
+    .bind(structure_id)
+    .bind(site_id.unwrap_or(-1))
+    .fetch_all(&mut **tx)
+    .await
+}

@@ -99,6 +99,8 @@ pub async fn overview(db: &Db) -> Result<Vec<StructureSummary>, sqlx::Error> {
 /// A site and when it was migrated.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SiteMigration {
+    /// Id.
+    pub id: i64,
     /// Name.
     pub name: String,
     /// City.
@@ -109,7 +111,7 @@ pub struct SiteMigration {
 
 /// The sites of a structure with their migration, by name.
 pub async fn site_migrations(db: &Db, structure_id: i64) -> Result<Vec<SiteMigration>, sqlx::Error> {
-    sqlx::query_as("SELECT name, city, migrated_at FROM sites WHERE structure_id = $1 ORDER BY name")
+    sqlx::query_as("SELECT id, name, city, migrated_at FROM sites WHERE structure_id = $1 ORDER BY name")
         .bind(structure_id)
         .fetch_all(db.pool())
         .await

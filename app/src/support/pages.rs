@@ -301,7 +301,7 @@ pub fn SupportStructurePage() -> impl IntoView {
                 <h2>{lang.t("Sites", "Sites")}</h2>
                 <ul class="choices">
                     {sites.into_iter().map(|s| {
-                        let crate::structures::store::SiteMigration { name, city, migrated_at: migrated } = s;
+                        let crate::structures::store::SiteMigration { name, city, migrated_at: migrated, .. } = s;
                         view! {
                             <li>{format!("{name} — {city} ")}
                                 {match migrated {

@@ -7,7 +7,12 @@
 //! - `sesame-bench users-list [--accounts 100000] [--runs 20]`: fills a database with that many
 //!   accounts and times the admin list page per filter.
 //!
-//! Both start Sésame on a throw-away SQLite database, or on `SESAME_BENCH_DATABASE_URL`
+//! - `sesame-bench reports [--seconds 10] [--clients 8] [--kb 300]`: starts the release
+//!   `sesame` binary as its own process, creates 100 patients through the lab API, then
+//!   publishes reports with a PDF of that size from concurrent clients (reports/s, latency);
+//!   then sends 8 PDFs of 20 MB at once and prints the server process's peak memory.
+//!
+//! They start Sésame on a throw-away SQLite database, or on `SESAME_BENCH_DATABASE_URL`
 //! (a PostgreSQL database to fill).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
@@ -420,11 +425,188 @@ async fn main() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         Some("sign-in") => sign_in_bench().await,
         Some("users-list") => users_list_bench().await,
+        Some("reports") => reports_bench().await,
         _ => {
             eprintln!(
-                "usage: sesame-bench sign-in [--seconds 15] [--clients 16] | users-list [--accounts 100000] [--runs 20]"
+                "usage: sesame-bench sign-in [--seconds 15] [--clients 16] | users-list [--accounts 100000] [--runs 20] | reports [--seconds 10] [--clients 8] [--kb 300]"
             );
             std::process::exit(2);
         }
     }
+}
+
+/// Resident and peak memory (MiB) of another process.
+fn process_memory_mb(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn bench_pdf(bytes: usize) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n% sesame-bench\n".to_vec();
+    // Incompressible filler, like a real PDF's compressed streams.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    while pdf.len() < bytes {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        pdf.extend_from_slice(&x.to_le_bytes());
+    }
+    pdf.truncate(bytes);
+    pdf
+}
+
+/// The lab API under load, against the `sesame` binary in its own process.
+async fn reports_bench() -> anyhow::Result<()> {
+    use base64::Engine;
+    let seconds = arg("--seconds", 10);
+    let clients = arg("--clients", 8) as usize;
+    let kb = arg("--kb", 300) as usize;
+    let exe = std::env::current_exe()?.with_file_name("sesame");
+    anyhow::ensure!(exe.exists(), "{} is missing: cargo build --release -p sesame-server first", exe.display());
+    let dir = std::env::temp_dir().join(format!("sesame-bench-reports-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let url = match std::env::var("SESAME_BENCH_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ => format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let base = format!("http://127.0.0.1:{port}");
+    let secret = "sesame-bench-throwaway-key-0123456789abcdef";
+    let mut child = tokio::process::Command::new(&exe)
+        .arg("serve")
+        .env("SESAME_DATABASE_URL", &url)
+        .env("SESAME_BIND", format!("127.0.0.1:{port}"))
+        .env("SESAME_PUBLIC_URL", &base)
+        .env("SESAME_SECRET_KEY", secret)
+        .env("SESAME_MAIL_DIR", dir.join("mail"))
+        .env("SESAME_DATABASE_MAX_CONNECTIONS", "16")
+        .env("SESAME_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()?;
+    let pid = child.id().unwrap_or(0);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let mut up = false;
+    for _ in 0..300 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(up, "the server did not start");
+    let db = sesame_app::platform::db::Db::connect(&url, 2).await?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let name = format!("bench-{}", std::process::id());
+    let (token, _) = sesame_app::lab::store::create(&db, &name, now).await?;
+    println!(
+        "== Lab API: reports ingested ({clients} clients, {kb} KB PDF, {seconds} s, {})",
+        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+    );
+    let run = std::process::id();
+    for p in 0..100 {
+        let r = http
+            .put(format!("{base}/api/lab/v1/patients/B{run}-P{p}"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "last_name": "Banc", "first_names": "Essai", "birth_date": "1980-01-01", "sex": "U" }))
+            .send()
+            .await?;
+        anyhow::ensure!(r.status().is_success(), "patient: {}", r.status());
+    }
+    let pdf_b64 = Arc::new(base64::engine::general_purpose::STANDARD.encode(bench_pdf(kb * 1024)));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    for c in 0..clients {
+        let (http, base, token, pdf_b64, stop) =
+            (http.clone(), base.clone(), token.clone(), pdf_b64.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0u64;
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let body = format!(
+                    "{{\"patient\":\"B{run}-P{}\",\"sampled_on\":\"2026-01-10\",\"status\":\"complete\",\"title\":\"Bilan\",\"pdf_base64\":\"{pdf_b64}\"}}",
+                    i % 100
+                );
+                let t = Instant::now();
+                let r = http
+                    .put(format!("{base}/api/lab/v1/reports/B{run}-C{c}-R{i}"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().as_u16() == 201 => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
+                    _ => failures += 1,
+                }
+                i += 1;
+            }
+            (latencies, failures)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    let mut failures = 0;
+    for t in tasks {
+        let (l, f) = t.await?;
+        all.extend(l);
+        failures += f;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    println!(
+        "reports/s {:.1}   p50 {:.1} ms   p99 {:.1} ms   failures {failures}",
+        all.len() as f64 / elapsed,
+        percentile(&all, 0.5),
+        percentile(&all, 0.99)
+    );
+    let (idle, _) = process_memory_mb(pid);
+    println!("server memory before the large uploads: {idle:.0} MiB resident");
+    let big = Arc::new(bench_pdf(20 * 1024 * 1024));
+    let mut uploads = Vec::new();
+    for u in 0..8 {
+        let (http, base, token, big) = (http.clone(), base.clone(), token.clone(), big.clone());
+        uploads.push(tokio::spawn(async move {
+            let meta = format!(
+                "{{\"patient\":\"B{run}-P0\",\"sampled_on\":\"2026-01-10\",\"status\":\"complete\",\"title\":\"Gros\"}}"
+            );
+            let form = reqwest::multipart::Form::new()
+                .text("metadata", meta)
+                .part("pdf", reqwest::multipart::Part::bytes(big.to_vec()).file_name("big.pdf"));
+            let t = Instant::now();
+            let r = http
+                .put(format!("{base}/api/lab/v1/reports/B{run}-BIG{u}"))
+                .bearer_auth(&token)
+                .multipart(form)
+                .send()
+                .await;
+            (r.map(|r| r.status().as_u16()).unwrap_or(0), t.elapsed().as_secs_f64())
+        }));
+    }
+    let mut statuses = Vec::new();
+    for u in uploads {
+        statuses.push(u.await?);
+    }
+    let (after, peak) = process_memory_mb(pid);
+    println!(
+        "8 parallel 20 MB uploads: statuses {:?}, slowest {:.1} s; server peak memory {peak:.0} MiB, {after:.0} MiB resident after",
+        statuses.iter().map(|s| s.0).collect::<Vec<_>>(),
+        statuses.iter().map(|s| s.1).fold(0.0, f64::max)
+    );
+    let _ = child.kill().await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }

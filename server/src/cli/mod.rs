@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod dossier;
+pub mod lab;
 pub mod reference;
 pub mod support;
 
@@ -65,6 +66,66 @@ pub enum Command {
         /// What to do with records.
         #[command(subcommand)]
         command: DossierCommand,
+    },
+    /// Bearer tokens of the lab system (`/api/lab/v1`).
+    LabToken {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        command: LabTokenCommand,
+    },
+    /// The server key that seals documents' keys.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Reports from files, as the lab API would receive them.
+    Reports {
+        /// What to do with reports.
+        #[command(subcommand)]
+        command: ReportsCommand,
+    },
+}
+
+/// `sesame lab-token …`.
+#[derive(Debug, Subcommand)]
+pub enum LabTokenCommand {
+    /// Creates a token and prints it once.
+    Create {
+        /// A name saying which system uses it (e.g. "SIL Poitiers").
+        #[arg(long)]
+        name: String,
+    },
+    /// Lists tokens: name, created, last used, revoked.
+    List,
+    /// Revokes a token by name.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+/// `sesame keys …`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Re-seals every document key under a new server key (the documents are untouched).
+    Rotate {
+        /// A file holding the new key (at least 32 characters).
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+    },
+    /// How many documents are sealed under each server key.
+    Status,
+}
+
+/// `sesame reports …`.
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// Imports reports from an index (CSV: reference, patient, correspondent_code, site_id,
+    /// sampled_on, status, title, pdf) whose PDFs are beside it.
+    Import {
+        /// The index file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -179,6 +240,32 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 DossierCommand::NewCode { reference } => dossier::new_code(&state, &reference).await.map(|_| ()),
                 DossierCommand::Import { file, output } => dossier::import(&state, &file, output).await,
             };
+            state.db.close().await;
+            result
+        }
+        Command::LabToken { command } => {
+            let state = command_state(&config).await?;
+            let result = match command {
+                LabTokenCommand::Create { name } => lab::create_token(&state, &name).await.map(|_| ()),
+                LabTokenCommand::List => lab::list_tokens(&state).await,
+                LabTokenCommand::Revoke { name } => lab::revoke_token(&state, &name).await,
+            };
+            state.db.close().await;
+            result
+        }
+        Command::Keys { command } => {
+            let state = command_state(&config).await?;
+            let result = match command {
+                KeysCommand::Rotate { new_key_file } => lab::rotate(&state, &new_key_file).await,
+                KeysCommand::Status => lab::key_status(&state).await,
+            };
+            state.db.close().await;
+            result
+        }
+        Command::Reports { command: ReportsCommand::Import { file } } => {
+            let state = command_state(&config).await?;
+            let result = lab::import_reports(&state, &file).await.map(|_| ());
+            // The notices are in the outbox; the running server's worker sends them.
             state.db.close().await;
             result
         }

@@ -1,5 +1,6 @@
 //! The scheduler: invitation reminders and expiries (`invitations::lifecycle`) and
-//! provisional access code reminders (`first_login::lifecycle`), every
+//! provisional access code reminders (`first_login::lifecycle`), professionals' daily
+//! digests of new documents (`reports::notices`, after 07:00 Paris time), every
 //! `SESAME_SCHEDULER_EVERY`. Safe with several instances: each reminder or expiry is
 //! claimed by a conditional update in the transaction that queues its e-mail.
 
@@ -22,6 +23,11 @@ async fn pass(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(reminders = n, "provisional access codes"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "access code scheduler failed"),
+    }
+    match sesame_app::reports::notices::send_digests(state).await {
+        Ok(n) if n > 0 => tracing::info!(digests = n, "professionals' daily digests"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "digest scheduler failed"),
     }
 }
 

@@ -117,4 +117,57 @@ async fn the_demo_data_set_loads_once_and_every_journey_starts_from_it() {
     assert_eq!(r.status(), 303);
     let html = jeanne.get(app.url("/approbation-des-comptes")).send().await.unwrap().text().await.unwrap();
     assert_eq!(Page::parse(&html).count("li.collaborator"), sesame_server::demo::COLLABORATORS.len(), "{html}");
+    // The demo lab system's printed token opens the lab API onto the demo structures.
+    let r = reqwest::Client::new()
+        .get(app.url("/api/lab/v1/structures/86BV01"))
+        .bearer_auth(sesame_server::demo::DEMO_LAB_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_reports_import_checks_every_line_first_and_publishes_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let state = app.state();
+    let mut tx = state.db.begin().await.unwrap();
+    let record =
+        sesame_app::activation::store::NewRecord::parse("P-1", "Martin", "", "Marie", "1985-03-14", "F", "").unwrap();
+    sesame_app::activation::store::create(state, &mut tx, &record).await.unwrap();
+    tx.commit().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("sesame-reports-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("cr1.pdf"), b"%PDF-1.7 first").unwrap();
+    std::fs::write(dir.join("cr2.pdf"), b"%PDF-1.7 second").unwrap();
+    std::fs::write(dir.join("notes.txt"), b"not a pdf").unwrap();
+    let header = "reference,patient,correspondent_code,site_id,sampled_on,status,title,pdf\n";
+    // Three bad lines (unknown patient, not a PDF, missing file): each named, nothing published.
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}CR-1,P-1,,,2026-01-10,partial,Bilan,cr1.pdf\nCR-2,P-404,,,2026-01-10,complete,Bilan,cr2.pdf\n\
+             CR-3,P-1,,,2026-01-10,complete,Bilan,notes.txt\nCR-4,P-1,,,2026-01-10,complete,Bilan,absent.pdf\n"
+        ),
+    )
+    .unwrap();
+    let err = sesame_server::cli::lab::import_reports(state, &bad).await.unwrap_err().to_string();
+    assert!(err.contains("3 line(s) rejected"), "{err}");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(n, 0);
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        format!("{header}CR-1,P-1,,,2026-01-10,partial,Bilan,cr1.pdf\nCR-1,P-1,,,2026-01-11,complete,Bilan,cr2.pdf\n"),
+    )
+    .unwrap();
+    assert_eq!(sesame_server::cli::lab::import_reports(state, &good).await.unwrap(), 2);
+    let report = sesame_app::reports::store::find_report(&app.db, "CR-1").await.unwrap().unwrap();
+    assert_eq!(report.status, "complete");
+    assert_eq!(sesame_app::reports::store::versions(&app.db, report.id).await.unwrap().len(), 2);
+    // Run again: idempotent, nothing new.
+    assert_eq!(sesame_server::cli::lab::import_reports(state, &good).await.unwrap(), 2);
+    assert_eq!(sesame_app::reports::store::versions(&app.db, report.id).await.unwrap().len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
 }

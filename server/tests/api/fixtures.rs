@@ -249,6 +249,38 @@ impl TestApp {
         self.actor(id, email).await
     }
 
+    /// An active professional of a structure with the given rights, on every site (`None`)
+    /// or on the chosen ones, told of new documents one by one (`each`) or in a digest.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn professional(
+        &self,
+        email: &str,
+        code: &str,
+        results: bool,
+        invoices: bool,
+        sites: Option<&[i64]>,
+        each: bool,
+    ) -> i64 {
+        let id = self.account(email, UserKind::Professional, "Prénom", "Pro").await;
+        let parsed = sesame_app::domain::structure::CorrespondentCode::parse(code).unwrap();
+        let structure = sesame_app::structures::store::find_by_code(&self.db, &parsed).await.unwrap().unwrap();
+        let mut tx = self.db.begin().await.unwrap();
+        let access = ProAccess {
+            user_id: id,
+            structure_id: structure.id,
+            profile: Profile::Collaborator,
+            rights: Rights { results, invoices },
+            scope: match sites {
+                None => SiteScope::All,
+                Some(ids) => SiteScope::Selected(ids.to_vec()),
+            },
+        };
+        professionals::set_access(&mut tx, &access, self.state().now()).await.unwrap();
+        accounts::set_notice_mode(&mut tx, id, each, self.state().now()).await.unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// The biologist (an approver) of a structure, given the test password and signed in
     /// (with a code e-mailed at sign-in): the one [`TestApp::structures`] loaded for it
     /// (Jeanne Lefort for 86BV01), else a new one.

@@ -169,6 +169,8 @@ pub(crate) struct TestOptions {
     pub(crate) behind_proxy: bool,
     /// How often the scheduler and housekeeping run (rarely, unless a test watches them).
     pub(crate) jobs: JobIntervals,
+    /// Keep health documents in this directory instead of the database.
+    pub(crate) documents_dir: Option<PathBuf>,
 }
 
 impl Default for TestOptions {
@@ -182,6 +184,7 @@ impl Default for TestOptions {
                 housekeeping: Duration::from_secs(3600),
                 ..JobIntervals::default()
             },
+            documents_dir: None,
         }
     }
 }
@@ -237,7 +240,7 @@ impl TestApp {
             },
             log_json: false,
             jobs: options.jobs,
-            documents_dir: None,
+            documents_dir: options.documents_dir.clone(),
         };
         let db = startup::open_database(&config).await.expect("open and migrate the test database");
         let clock = ManualClock::new();

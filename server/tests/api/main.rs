@@ -15,6 +15,7 @@ mod approval;
 mod cli;
 mod foundation;
 mod instances;
+mod lab_api;
 mod lab_review;
 mod mail;
 mod operations;

@@ -25,6 +25,39 @@ pub async fn enqueue(tx: &mut Tx, mail: &Mail, now: i64) -> Result<(), sqlx::Err
     .map(|_| ())
 }
 
+/// Queues a mail about a document (`about`, e.g. `report:12`), so that withdrawing the
+/// document can cancel it while it has not left.
+pub async fn enqueue_about(tx: &mut Tx, mail: &Mail, now: i64, about: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, template, created_at, next_attempt_at, attempts, about) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(&mail.template)
+    .bind(now)
+    .bind(about)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Cancels the mails about a document that have not left and that no worker is sending
+/// right now; returns how many.
+pub async fn cancel_about(tx: &mut Tx, about: &str, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM outbox WHERE about = $1 AND sent_at IS NULL AND failed_at IS NULL \
+         AND (locked_until IS NULL OR locked_until < $2)",
+    )
+    .bind(about)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// A claimed mail, ready to deliver.
 #[derive(Debug, Clone)]
 pub struct Claimed {

@@ -1,0 +1,425 @@
+//! The owner of `reports`, `report_versions`, `invoices` and `digest_items`: what the lab
+//! system published, version by version, and what waits for a professional's digest.
+
+use crate::platform::db::{Db, Tx};
+
+/// A report's head row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Report {
+    /// Id.
+    pub id: i64,
+    /// The patient record it belongs to.
+    pub record_id: i64,
+    /// The lab's reference of the report.
+    pub reference: String,
+    /// `partial` or `complete` (the latest version's).
+    pub status: String,
+    /// Sampling date of the latest version (AAAA-MM-JJ); `None` for reports announced
+    /// before the lab interface (demo data).
+    pub sampled_on: Option<String>,
+    /// Title of the latest version.
+    pub title: Option<String>,
+    /// Prescribing structure, if any.
+    pub structure_id: Option<i64>,
+    /// Prescribing site, if any.
+    pub site_id: Option<i64>,
+    /// When the latest version became available.
+    pub available_at: i64,
+    /// When it was withdrawn, if it was.
+    pub withdrawn_at: Option<i64>,
+}
+
+const REPORT_COLUMNS: &str =
+    "id, record_id, reference, status, sampled_on, title, structure_id, site_id, available_at, withdrawn_at";
+
+/// A report by its lab reference (withdrawn ones included).
+pub async fn report_by_reference(tx: &mut Tx, reference: &str) -> Result<Option<Report>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM reports WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Same, outside a transaction.
+pub async fn find_report(db: &Db, reference: &str) -> Result<Option<Report>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM reports WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// One version of a report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Version {
+    /// 1, 2…
+    pub version: i64,
+    /// `partial` or `complete`.
+    pub status: String,
+    /// Sampling date (AAAA-MM-JJ).
+    pub sampled_on: String,
+    /// Title.
+    pub title: String,
+    /// The sealed PDF.
+    pub document_id: i64,
+    /// Fingerprint of what the lab sent (metadata and PDF): the same body twice is one version.
+    pub body_hash: String,
+    /// When it was received.
+    pub created_at: i64,
+}
+
+/// The versions of a report, latest first.
+pub async fn versions(db: &Db, report_id: i64) -> Result<Vec<Version>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT version, status, sampled_on, title, document_id, body_hash, created_at FROM report_versions \
+         WHERE report_id = $1 ORDER BY version DESC",
+    )
+    .bind(report_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The latest version of a report, inside a transaction.
+pub async fn latest_version(tx: &mut Tx, report_id: i64) -> Result<Option<Version>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT version, status, sampled_on, title, document_id, body_hash, created_at FROM report_versions \
+         WHERE report_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(report_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The number of the version of a report that had exactly this body, if one had.
+pub async fn version_with_body(tx: &mut Tx, report_id: i64, body_hash: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(version) FROM report_versions WHERE report_id = $1 AND body_hash = $2")
+        .bind(report_id)
+        .bind(body_hash)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+/// What a new report version says.
+#[derive(Debug, Clone)]
+pub struct ReportHead<'a> {
+    /// The patient record.
+    pub record_id: i64,
+    /// The lab's reference.
+    pub reference: &'a str,
+    /// `partial` or `complete`.
+    pub status: &'a str,
+    /// AAAA-MM-JJ.
+    pub sampled_on: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Prescribing structure.
+    pub structure_id: Option<i64>,
+    /// Prescribing site.
+    pub site_id: Option<i64>,
+}
+
+/// Creates a report's head row; `None` if the reference exists already (a concurrent
+/// request created it: the caller starts again).
+pub async fn insert_report(tx: &mut Tx, head: &ReportHead<'_>, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO reports (record_id, reference, status, sampled_on, title, structure_id, site_id, available_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (reference) DO NOTHING RETURNING id",
+    )
+    .bind(head.record_id)
+    .bind(head.reference)
+    .bind(head.status)
+    .bind(head.sampled_on)
+    .bind(head.title)
+    .bind(head.structure_id)
+    .bind(head.site_id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Adds version `version` of a report and makes the head say what it says (and no longer
+/// withdrawn). `false` if that version number was taken by a concurrent request.
+pub async fn add_version(
+    tx: &mut Tx,
+    report_id: i64,
+    version: i64,
+    head: &ReportHead<'_>,
+    document_id: i64,
+    body_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO report_versions (report_id, version, status, sampled_on, title, document_id, body_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (report_id, version) DO NOTHING RETURNING id",
+    )
+    .bind(report_id)
+    .bind(version)
+    .bind(head.status)
+    .bind(head.sampled_on)
+    .bind(head.title)
+    .bind(document_id)
+    .bind(body_hash)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if inserted.is_none() {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE reports SET status = $1, sampled_on = $2, title = $3, structure_id = $4, site_id = $5, \
+         available_at = $6, updated_at = $6, withdrawn_at = NULL WHERE id = $7",
+    )
+    .bind(head.status)
+    .bind(head.sampled_on)
+    .bind(head.title)
+    .bind(head.structure_id)
+    .bind(head.site_id)
+    .bind(now)
+    .bind(report_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// Withdraws a report; `false` if it was already withdrawn.
+pub async fn withdraw_report(tx: &mut Tx, report_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE reports SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND withdrawn_at IS NULL")
+        .bind(now)
+        .bind(report_id)
+        .execute(&mut **tx)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Records that a report is available without a document (the demo data's announcements,
+/// from before the lab interface).
+pub async fn announce_report(
+    tx: &mut Tx,
+    record_id: i64,
+    reference: &str,
+    status: &str,
+    available_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reports (record_id, reference, status, sampled_on, available_at, updated_at) VALUES ($1, $2, $3, NULL, $4, $4)",
+    )
+    .bind(record_id)
+    .bind(reference)
+    .bind(status)
+    .bind(available_at)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// A report as listed on a profile.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportLine {
+    /// The lab's reference of the report.
+    pub reference: String,
+    /// partial | complete.
+    pub status: String,
+    /// When it became available.
+    pub available_at: i64,
+}
+
+/// The reports of a record that are not withdrawn, newest first.
+pub async fn reports_of(db: &Db, record_id: i64) -> Result<Vec<ReportLine>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT reference, status, available_at FROM reports WHERE record_id = $1 AND withdrawn_at IS NULL \
+         ORDER BY available_at DESC",
+    )
+    .bind(record_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// An invoice row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Invoice {
+    /// Id.
+    pub id: i64,
+    /// The lab's reference.
+    pub reference: String,
+    /// Billed structure.
+    pub structure_id: i64,
+    /// Its site.
+    pub site_id: i64,
+    /// First day of the period (AAAA-MM-JJ).
+    pub period_start: String,
+    /// Last day of the period.
+    pub period_end: String,
+    /// Amount in euro cents.
+    pub amount_cents: i64,
+    /// Due date (AAAA-MM-JJ).
+    pub due_on: String,
+    /// The sealed PDF of the latest version.
+    pub document_id: i64,
+    /// Fingerprint of what the lab sent.
+    pub body_hash: String,
+    /// 1, 2…
+    pub version: i64,
+    /// When withdrawn, if it was.
+    pub withdrawn_at: Option<i64>,
+}
+
+const INVOICE_COLUMNS: &str = "id, reference, structure_id, site_id, period_start, period_end, amount_cents, due_on, \
+     document_id, body_hash, version, withdrawn_at";
+
+/// An invoice by reference, inside a transaction.
+pub async fn invoice_by_reference(tx: &mut Tx, reference: &str) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Same, outside a transaction.
+pub async fn find_invoice(db: &Db, reference: &str) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// What an invoice version says.
+#[derive(Debug, Clone)]
+pub struct InvoiceBody<'a> {
+    /// The lab's reference.
+    pub reference: &'a str,
+    /// Billed structure.
+    pub structure_id: i64,
+    /// Its site.
+    pub site_id: i64,
+    /// Period.
+    pub period_start: &'a str,
+    /// Period.
+    pub period_end: &'a str,
+    /// Euro cents.
+    pub amount_cents: i64,
+    /// Due date.
+    pub due_on: &'a str,
+}
+
+/// Creates an invoice (version 1); `None` if the reference exists (concurrent request).
+pub async fn insert_invoice(
+    tx: &mut Tx,
+    body: &InvoiceBody<'_>,
+    document_id: i64,
+    body_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO invoices (reference, structure_id, site_id, period_start, period_end, amount_cents, due_on, \
+         document_id, body_hash, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) \
+         ON CONFLICT (reference) DO NOTHING RETURNING id",
+    )
+    .bind(body.reference)
+    .bind(body.structure_id)
+    .bind(body.site_id)
+    .bind(body.period_start)
+    .bind(body.period_end)
+    .bind(body.amount_cents)
+    .bind(body.due_on)
+    .bind(document_id)
+    .bind(body_hash)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Replaces an invoice's content by a new version, if it is still at `from_version`.
+pub async fn replace_invoice(
+    tx: &mut Tx,
+    id: i64,
+    from_version: i64,
+    body: &InvoiceBody<'_>,
+    document_id: i64,
+    body_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE invoices SET structure_id = $1, site_id = $2, period_start = $3, period_end = $4, amount_cents = $5, \
+         due_on = $6, document_id = $7, body_hash = $8, version = version + 1, withdrawn_at = NULL, updated_at = $9 \
+         WHERE id = $10 AND version = $11",
+    )
+    .bind(body.structure_id)
+    .bind(body.site_id)
+    .bind(body.period_start)
+    .bind(body.period_end)
+    .bind(body.amount_cents)
+    .bind(body.due_on)
+    .bind(document_id)
+    .bind(body_hash)
+    .bind(now)
+    .bind(id)
+    .bind(from_version)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Withdraws an invoice; `false` if it already was.
+pub async fn withdraw_invoice(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE invoices SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND withdrawn_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Puts an item in a professional's next digest.
+pub async fn add_digest_item(tx: &mut Tx, user_id: i64, kind: &str, item_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO digest_items (user_id, kind, item_id, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(user_id)
+        .bind(kind)
+        .bind(item_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Takes an item out of every digest (withdrawn document).
+pub async fn drop_digest_items(tx: &mut Tx, kind: &str, item_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM digest_items WHERE kind = $1 AND item_id = $2")
+        .bind(kind)
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// A professional's pending digest: how many reports and invoices.
+#[derive(Debug, Clone)]
+pub struct DigestDue {
+    /// The professional.
+    pub user_id: i64,
+    /// Reports waiting.
+    pub reports: i64,
+    /// Invoices waiting.
+    pub invoices: i64,
+}
+
+/// Claims the digest items created before `cutoff` (deletes them) and returns their count
+/// per professional. Run in the transaction that queues the digests: two instances never
+/// send the same item.
+pub async fn take_digests(tx: &mut Tx, cutoff: i64) -> Result<Vec<DigestDue>, sqlx::Error> {
+    // DELETE … RETURNING: the claim and the read are one statement, so a second instance
+    // running at the same time gets the rows the first did not take, never the same ones.
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("DELETE FROM digest_items WHERE created_at < $1 RETURNING user_id, kind")
+            .bind(cutoff)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut due: std::collections::BTreeMap<i64, DigestDue> = Default::default();
+    for (user_id, kind) in rows {
+        let entry = due.entry(user_id).or_insert(DigestDue { user_id, reports: 0, invoices: 0 });
+        if kind == "invoice" {
+            entry.invoices += 1;
+        } else {
+            entry.reports += 1;
+        }
+    }
+    Ok(due.into_values().collect())
+}

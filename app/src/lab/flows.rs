@@ -406,9 +406,8 @@ async fn validate_report(
     let record = if patient.is_empty() {
         None
     } else {
-        let mut tx = state.db.begin().await?;
-        let row = records::record_row(&mut tx, &patient).await?;
-        drop(tx);
+        // A plain read: a batch import holds the write transaction meanwhile.
+        let row = records::find_record_row(&state.db, &patient).await?;
         if row.is_none() {
             p.add(
                 "patient",
@@ -457,6 +456,76 @@ pub async fn put_report(
     body: &ReportBody,
     pdf: Option<Pdf>,
 ) -> Result<ReportAnswer, LabError> {
+    let mut tx = state.db.begin().await?;
+    let mut stored = Vec::new();
+    let result = async {
+        let answer = publish_report_in(state, &mut tx, caller, report_reference, body, pdf, &mut stored).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+    .await;
+    finish(state, result, &stored).await
+}
+
+/// After a publication's transaction: wakes the mailer when it committed, removes the
+/// documents it wrote when it did not.
+async fn finish<T>(
+    state: &AppState,
+    result: Result<T, LabError>,
+    stored: &[documents::store::Stored],
+) -> Result<T, LabError> {
+    match result {
+        Ok(v) => {
+            if !stored.is_empty() {
+                state.wake_mailer();
+            }
+            Ok(v)
+        }
+        Err(e) => {
+            for s in stored {
+                documents::store::discard(state, s).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Publishes every report of a batch in one transaction: all of them, or none (the
+/// `sesame reports import` command). Each is checked as the API checks it. The batch is
+/// consumed one report at a time, so a lazy iterator holds one PDF in memory at once.
+#[tracing::instrument(skip_all)]
+pub async fn put_reports_batch(
+    state: &AppState,
+    caller: &LabCaller,
+    batch: impl IntoIterator<Item = (String, ReportBody, Pdf)>,
+    mut progress: impl FnMut(),
+) -> Result<Vec<ReportAnswer>, LabError> {
+    let mut tx = state.db.begin().await?;
+    let mut stored = Vec::new();
+    let result = async {
+        let mut answers = Vec::new();
+        for (reference, body, pdf) in batch {
+            answers.push(publish_report_in(state, &mut tx, caller, &reference, &body, Some(pdf), &mut stored).await?);
+            progress();
+        }
+        tx.commit().await?;
+        Ok(answers)
+    }
+    .await;
+    finish(state, result, &stored).await
+}
+
+/// A report's publication inside the caller's transaction (which it does not commit);
+/// documents written are added to `stored`, for the caller to discard on failure.
+async fn publish_report_in(
+    state: &AppState,
+    tx: &mut Tx,
+    caller: &LabCaller,
+    report_reference: &str,
+    body: &ReportBody,
+    pdf: Option<Pdf>,
+    stored: &mut Vec<documents::store::Stored>,
+) -> Result<ReportAnswer, LabError> {
     let valid = validate_report(state, report_reference, body, pdf.as_ref()).await?;
     let Some(pdf) = pdf else { return Err(LabError::Internal("validated PDF missing".into())) };
     let ValidReport {
@@ -486,11 +555,10 @@ pub async fn put_report(
     let hash = fingerprint(&[&patient, &prescriber_text, &sampled_on, &status, &title], &pdf);
     let now = state.now();
 
-    let mut tx = state.db.begin().await?;
-    let (report_id, created) = match reports::insert_report(&mut tx, &head, now).await? {
+    let (report_id, created) = match reports::insert_report(tx, &head, now).await? {
         Some(id) => (id, true),
         None => {
-            let existing = reports::report_by_reference(&mut tx, &report_reference)
+            let existing = reports::report_by_reference(tx, &report_reference)
                 .await?
                 .ok_or_else(|| LabError::Internal("report vanished".into()))?;
             if existing.record_id != record_id {
@@ -499,18 +567,18 @@ pub async fn put_report(
                     message: format!("report {report_reference} belongs to another patient record"),
                 }]));
             }
-            lock_report(&mut tx, existing.id).await?;
+            lock_report(tx, existing.id).await?;
             (existing.id, false)
         }
     };
-    let latest = reports::latest_version(&mut tx, report_id).await?;
+    let latest = reports::latest_version(tx, report_id).await?;
     let withdrawn = !created
-        && reports::report_by_reference(&mut tx, &report_reference).await?.is_some_and(|r| r.withdrawn_at.is_some());
+        && reports::report_by_reference(tx, &report_reference).await?.is_some_and(|r| r.withdrawn_at.is_some());
     // The same body as any version already received (a retry, a re-run import, an older
     // version sent again) changes nothing: a report never goes back to an earlier state.
     if let Some(v) = &latest
         && !withdrawn
-        && reports::version_with_body(&mut tx, report_id, &hash).await?.is_some()
+        && reports::version_with_body(tx, report_id, &hash).await?.is_some()
     {
         return Ok(ReportAnswer {
             reference: report_reference,
@@ -525,49 +593,28 @@ pub async fn put_report(
     }
     let version = latest.as_ref().map_or(1, |v| v.version + 1);
     let completed = latest.as_ref().is_some_and(|v| v.status == "partial") && status == "complete";
-    let stored = documents::store::put(state, &mut tx, pdf.0).await?;
-    let result: Result<Told, LabError> = async {
-        if !reports::add_version(&mut tx, report_id, version, &head, stored.id, &hash, now).await? {
-            return Err(LabError::Internal("version taken concurrently".into()));
-        }
-        let told = notices::report_published(state, &mut tx, report_id, &head, completed).await?;
-        record_audit(
-            &mut tx,
-            state,
-            caller,
-            "lab.report_published",
-            "report",
-            report_id,
-            json!({ "version": version }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(told)
+    let document = documents::store::put(state, tx, pdf.0).await?;
+    let document_id = document.id;
+    stored.push(document);
+    if !reports::add_version(tx, report_id, version, &head, document_id, &hash, now).await? {
+        return Err(LabError::Internal("version taken concurrently".into()));
     }
-    .await;
-    match result {
-        Ok(told) => {
-            state.wake_mailer();
-            Ok(ReportAnswer {
-                reference: report_reference,
-                patient,
-                status,
-                sampled_on: Some(sampled_on),
-                title: Some(title),
-                version,
-                outcome: if created { "created" } else { "new_version" }.into(),
-                notified: Some(Notified {
-                    patients: told.patients,
-                    professionals: told.professionals,
-                    in_digest: told.in_digest,
-                }),
-            })
-        }
-        Err(e) => {
-            documents::store::discard(state, &stored).await;
-            Err(e)
-        }
-    }
+    let told = notices::report_published(state, tx, report_id, &head, completed).await?;
+    record_audit(tx, state, caller, "lab.report_published", "report", report_id, json!({ "version": version })).await?;
+    Ok(ReportAnswer {
+        reference: report_reference,
+        patient,
+        status,
+        sampled_on: Some(sampled_on),
+        title: Some(title),
+        version,
+        outcome: if created { "created" } else { "new_version" }.into(),
+        notified: Some(Notified {
+            patients: told.patients,
+            professionals: told.professionals,
+            in_digest: told.in_digest,
+        }),
+    })
 }
 
 /// `GET /reports/{reference}`: the metadata (never the PDF).

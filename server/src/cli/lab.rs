@@ -95,7 +95,8 @@ struct IndexLine {
 
 /// `reports import INDEX.csv`: every line names a PDF beside the index. All lines are
 /// checked first; rejected lines are listed with their line numbers and nothing is
-/// published. Then each report is published through the API's flow, with a progress bar.
+/// published. Then every report is published through the API's flow in one transaction
+/// (all or nothing), with a progress bar.
 pub async fn import_reports(state: &AppState, index: &Path) -> anyhow::Result<usize> {
     let dir = index.parent().unwrap_or(Path::new("."));
     let mut reader = csv::ReaderBuilder::new()
@@ -146,7 +147,7 @@ pub async fn import_reports(state: &AppState, index: &Path) -> anyhow::Result<us
             pdf_base64: None,
         };
         match flows::check_report(state, &l.reference, &body, Some(&Pdf::from_bytes(&bytes))).await {
-            Ok(()) => ready.push((number, l.reference, body, bytes)),
+            Ok(()) => ready.push((l.reference, body, path)),
             Err(LabError::Invalid(problems)) => {
                 for p in problems {
                     rejected.push(format!("line {number}: {} {}", p.field, p.message));
@@ -166,15 +167,16 @@ pub async fn import_reports(state: &AppState, index: &Path) -> anyhow::Result<us
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} reports").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut published = 0;
-    for (number, reference, body, bytes) in ready {
-        flows::put_report(state, &caller, &reference, &body, Some(Pdf::from_bytes(&bytes)))
-            .await
-            .map_err(|e| anyhow::anyhow!("line {number}: {e}"))?;
-        published += 1;
-        bar.inc(1);
-    }
+    // Each PDF is read again as its turn comes (an unreadable one is empty, and refused).
+    let batch = ready
+        .into_iter()
+        .map(|(reference, body, path)| (reference, body, Pdf::from_bytes(&std::fs::read(path).unwrap_or_default())));
+    // One transaction for the whole file: a failure on any line publishes nothing.
+    let answers = flows::put_reports_batch(state, &caller, batch, || bar.inc(1))
+        .await
+        .map_err(|e| anyhow::anyhow!("nothing was imported: {e}"))?;
     bar.finish_and_clear();
+    let published = answers.len();
     println!("{published} report(s) imported.");
     Ok(published)
 }

@@ -169,5 +169,26 @@ async fn a_reports_import_checks_every_line_first_and_publishes_all_or_nothing()
     // Run again: idempotent, nothing new.
     assert_eq!(sesame_server::cli::lab::import_reports(state, &good).await.unwrap(), 2);
     assert_eq!(sesame_app::reports::store::versions(&app.db, report.id).await.unwrap().len(), 2);
+    // Lines valid one by one that conflict when published (one reference, two patients):
+    // the whole file is refused, the first line included.
+    let mut tx = state.db.begin().await.unwrap();
+    let other =
+        sesame_app::activation::store::NewRecord::parse("P-2", "Petit", "", "Léa", "2001-05-05", "F", "").unwrap();
+    sesame_app::activation::store::create(state, &mut tx, &other).await.unwrap();
+    tx.commit().await.unwrap();
+    let documents_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM documents").fetch_one(app.db.pool()).await.unwrap();
+    let conflict = dir.join("conflict.csv");
+    std::fs::write(
+        &conflict,
+        format!("{header}CR-9,P-1,,,2026-01-10,partial,Bilan,cr1.pdf\nCR-9,P-2,,,2026-01-10,partial,Bilan,cr2.pdf\n"),
+    )
+    .unwrap();
+    let err = sesame_server::cli::lab::import_reports(state, &conflict).await.unwrap_err().to_string();
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(sesame_app::reports::store::find_report(&app.db, "CR-9").await.unwrap().is_none());
+    let documents_after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM documents").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(documents_after, documents_before);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nouveau-mot-de-passe") view=accounts::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/activation") view=crate::activation::pages::ActivationPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte") view=pages::account::MyAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mes-resultats") view=crate::reports::pages::MyResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mes-resultats/:id") view=crate::reports::pages::MyReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/demande-acces") view=crate::access_request::pages::AccessRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/demande-acces/envoyee") view=crate::access_request::pages::AccessRequestSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/approbation-des-comptes") view=crate::approval::pages::ApprovalPage ssr=SsrMode::Async/>

@@ -156,3 +156,6 @@ export function uniqueName(prefix: string): string {
   for (let i = 0; i < 6; i++) s += letters[Math.floor(Math.random() * 26)];
   return `${prefix}${s}`;
 }
+
+/** The demo lab system's token (printed by the set-up command; development only). */
+export const DEMO_LAB_TOKEN = "sesame_lab_demo_not_secret_0000000000000000000000000000";

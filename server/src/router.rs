@@ -35,9 +35,7 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
 
     let routes = Router::new()
         .route("/healthz", get(healthz))
-        // The report e-mails' link; the report pages come with the results issue, until
-        // then the person's account lists their reports.
-        .route("/mes-resultats/{id}", get(|| async { axum::response::Redirect::to("/mon-compte") }))
+        .route("/mes-resultats/{id}/pdf", get(patient_pdf))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
             let options = options.clone();
             move || shell(options.clone())
@@ -87,6 +85,49 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "database": "unreachable" })))
                 .into_response()
         }
+    }
+}
+
+/// What `/mes-resultats/{id}/pdf` may be asked.
+#[derive(Debug, serde::Deserialize)]
+struct PdfQuery {
+    /// A version other than the latest.
+    version: Option<i64>,
+    /// Present: download rather than show.
+    telecharger: Option<String>,
+}
+
+/// `GET /mes-resultats/{id}/pdf`: a patient's report, shown in the browser (or downloaded),
+/// never cached, the opening recorded. Signed out: sent to sign in, then back to the report.
+async fn patient_pdf(
+    State(state): State<AppState>,
+    axum::Extension(ctx): axum::Extension<sesame_app::platform::RequestContext>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<PdfQuery>,
+) -> Response {
+    use sesame_app::error::AppError;
+    let download = q.telecharger.is_some();
+    match sesame_app::reports::flows::open_for_patient(&state, &ctx, id, q.version, download).await {
+        Ok(doc) => {
+            let disposition =
+                format!("{}; filename=\"{}\"", if download { "attachment" } else { "inline" }, doc.file_name);
+            let mut res = (StatusCode::OK, doc.bytes).into_response();
+            let headers = res.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            res
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::SignInRequired | AppError::SessionExpired => {
+                axum::response::Redirect::to(&format!("/connexion?suite=/mes-resultats/{id}")).into_response()
+            }
+            other => (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::FORBIDDEN), other.message(ctx.lang))
+                .into_response(),
+        },
     }
 }
 

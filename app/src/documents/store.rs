@@ -123,3 +123,16 @@ pub async fn rotate_keys(db: &Db, old: &[u8], new: &[u8], batch: i64) -> Result<
 pub async fn count_by_key(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as("SELECT key_id, COUNT(*) FROM documents GROUP BY key_id ORDER BY key_id").fetch_all(db.pool()).await
 }
+
+/// The plaintext sizes of documents, to show beside their links.
+pub async fn sizes(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let size: Option<i64> =
+            sqlx::query_scalar("SELECT size FROM documents WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
+        if let Some(size) = size {
+            out.push((*id, size));
+        }
+    }
+    Ok(out)
+}

@@ -3,6 +3,8 @@
 //! [`store`]; the documents themselves are sealed by [`crate::documents`].
 
 pub mod emails;
+pub mod flows;
 pub mod notices;
+pub mod pages;
 pub mod preferences;
 pub mod store;

@@ -423,3 +423,112 @@ pub async fn take_digests(tx: &mut Tx, cutoff: i64) -> Result<Vec<DigestDue>, sq
     }
     Ok(due.into_values().collect())
 }
+
+/// A report as its patient (or parent, carer) sees it in the list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PatientReport {
+    /// Report id.
+    pub id: i64,
+    /// The record (profile) it belongs to.
+    pub record_id: i64,
+    /// Title of the latest version (none for reports announced before the lab interface).
+    pub title: Option<String>,
+    /// Sampling date (AAAA-MM-JJ).
+    pub sampled_on: Option<String>,
+    /// `partial` or `complete`.
+    pub status: String,
+    /// When the latest version became available.
+    pub available_at: i64,
+    /// The latest version's number (0: no document yet).
+    pub version: i64,
+    /// Whether this person has opened it since its latest version.
+    #[sqlx(try_from = "i64")]
+    pub opened: crate::platform::db::Flag,
+}
+
+const PATIENT_REPORT: &str = "SELECT r.id, r.record_id, r.title, r.sampled_on, r.status, r.available_at, \
+     COALESCE((SELECT MAX(v.version) FROM report_versions v WHERE v.report_id = r.id), 0) AS version, \
+     CASE WHEN EXISTS (SELECT 1 FROM document_accesses a WHERE a.item_kind = 'report' AND a.item_id = r.id \
+       AND a.user_id = l.user_id AND a.at >= r.available_at) THEN 1 ELSE 0 END AS opened \
+     FROM reports r JOIN record_links l ON l.record_id = r.record_id \
+     WHERE l.user_id = $1 AND l.status = 'linked' AND r.withdrawn_at IS NULL";
+
+/// The reports of every record linked to an account, newest first (withdrawn ones and
+/// records still under the lab's review excluded).
+pub async fn patient_reports(db: &Db, user_id: i64) -> Result<Vec<PatientReport>, sqlx::Error> {
+    sqlx::query_as(&format!("{PATIENT_REPORT} ORDER BY r.available_at DESC, r.id DESC"))
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// One report, if the account may see it (linked record, not withdrawn): the permission
+/// check is the query itself.
+pub async fn patient_report(db: &Db, user_id: i64, report_id: i64) -> Result<Option<PatientReport>, sqlx::Error> {
+    sqlx::query_as(&format!("{PATIENT_REPORT} AND r.id = $2"))
+        .bind(user_id)
+        .bind(report_id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Records that a person opened or downloaded a version of a document.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_access(
+    tx: &mut Tx,
+    document_id: i64,
+    item_kind: &str,
+    item_id: i64,
+    version: i64,
+    user_id: i64,
+    action: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO document_accesses (document_id, item_kind, item_id, version, user_id, action, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(document_id)
+    .bind(item_kind)
+    .bind(item_id)
+    .bind(version)
+    .bind(user_id)
+    .bind(action)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// One opening of a document, as its history shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Access {
+    /// When.
+    pub at: i64,
+    /// Who (none if the account was deleted).
+    pub user_id: Option<i64>,
+    /// Their name.
+    pub name: Option<String>,
+    /// `patient`, `professional` or `support`.
+    pub kind: Option<String>,
+    /// Their structure, for a professional.
+    pub structure_name: Option<String>,
+    /// `open` or `download`.
+    pub action: String,
+    /// Which version.
+    pub version: i64,
+}
+
+/// Who opened a report or an invoice, newest first.
+pub async fn accesses(db: &Db, item_kind: &str, item_id: i64) -> Result<Vec<Access>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.at, a.user_id, u.first_name || ' ' || u.last_name AS name, u.kind, s.name AS structure_name, a.action, a.version \
+         FROM document_accesses a LEFT JOIN users u ON u.id = a.user_id \
+         LEFT JOIN professional_access pa ON pa.user_id = a.user_id LEFT JOIN structures s ON s.id = pa.structure_id \
+         WHERE a.item_kind = $1 AND a.item_id = $2 ORDER BY a.at DESC, a.id DESC",
+    )
+    .bind(item_kind)
+    .bind(item_id)
+    .fetch_all(db.pool())
+    .await
+}

@@ -132,7 +132,9 @@ async fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> (Ve
             links.push(("/support/structures".into(), lang.t("Structures", "Structures").into(), 0));
             links.push(("/admin/utilisateurs".into(), lang.t("Utilisateurs", "Users").into(), 0));
         }
-        UserKind::Patient => {}
+        UserKind::Patient => {
+            links.push(("/mes-resultats".into(), lang.t("Mes résultats", "My results").into(), 0));
+        }
     }
     (links, waiting)
 }

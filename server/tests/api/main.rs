@@ -19,4 +19,5 @@ mod lab_api;
 mod lab_review;
 mod mail;
 mod operations;
+mod results;
 mod security;

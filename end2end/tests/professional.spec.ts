@@ -80,8 +80,11 @@ test("from the request to an active collaborator who sees Résultats for two sit
   await expect(main.getByRole("link", { name: "Factures" })).toHaveCount(0);
   await main.getByRole("link", { name: "Résultats" }).click();
   await expect(page.getByRole("heading", { name: "Résultats" })).toBeVisible();
-  await expect(page.getByText(/BioVienne Poitiers Centre/)).toBeVisible();
-  await expect(page.getByText(/BioVienne Châtellerault/)).toBeVisible();
+  // Her two sites, named on the page and offered as filters; the third nowhere.
+  const yourSites = page.getByText(/^Vos sites :/);
+  await expect(yourSites).toContainText("BioVienne Poitiers Centre");
+  await expect(yourSites).toContainText("BioVienne Châtellerault");
+  await expect(page.getByLabel("Site", { exact: true }).locator("option")).toHaveCount(3);
   await expect(page.getByText(/BioVienne Niort/)).toHaveCount(0);
   const invoices = await page.goto("/factures");
   expect(invoices?.status()).toBe(403);

@@ -13,6 +13,7 @@ use axum::{Json, Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sesame_app::platform::AppState;
+use sesame_app::reports::flows::ProDocument;
 use sesame_app::{App, shell};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,6 +37,8 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
     let routes = Router::new()
         .route("/healthz", get(healthz))
         .route("/mes-resultats/{id}/pdf", get(patient_pdf))
+        .route("/resultats/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, ProDocument::Report)))
+        .route("/factures/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, ProDocument::Invoice)))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
             let options = options.clone();
             move || shell(options.clone())
@@ -105,9 +108,35 @@ async fn patient_pdf(
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::extract::Query(q): axum::extract::Query<PdfQuery>,
 ) -> Response {
-    use sesame_app::error::AppError;
     let download = q.telecharger.is_some();
-    match sesame_app::reports::flows::open_for_patient(&state, &ctx, id, q.version, download).await {
+    let opened = sesame_app::reports::flows::open_for_patient(&state, &ctx, id, q.version, download).await;
+    pdf_answer(opened, &ctx, download, &format!("/mes-resultats/{id}"))
+}
+
+/// `GET /resultats/{id}/pdf` and `/factures/{id}/pdf`: a professional's document, when their
+/// right and sites cover it (403 otherwise, whether it exists or not).
+async fn professional_pdf(
+    State(state): State<AppState>,
+    axum::Extension(ctx): axum::Extension<sesame_app::platform::RequestContext>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<PdfQuery>,
+    kind: ProDocument,
+) -> Response {
+    let download = q.telecharger.is_some();
+    let opened = sesame_app::reports::flows::open_for_professional(&state, &ctx, kind, id, download).await;
+    let back = if kind == ProDocument::Report { "/resultats" } else { "/factures" };
+    pdf_answer(opened, &ctx, download, back)
+}
+
+/// The answer for an opened document (or the refusal).
+fn pdf_answer(
+    opened: sesame_app::error::FlowResult<sesame_app::reports::flows::OpenedDocument>,
+    ctx: &sesame_app::platform::RequestContext,
+    download: bool,
+    back: &str,
+) -> Response {
+    use sesame_app::error::AppError;
+    match opened {
         Ok(doc) => {
             let disposition =
                 format!("{}; filename=\"{}\"", if download { "attachment" } else { "inline" }, doc.file_name);
@@ -123,7 +152,7 @@ async fn patient_pdf(
         }
         Err(e) => match AppError::from(e) {
             AppError::SignInRequired | AppError::SessionExpired => {
-                axum::response::Redirect::to(&format!("/connexion?suite=/mes-resultats/{id}")).into_response()
+                axum::response::Redirect::to(&format!("/connexion?suite={back}")).into_response()
             }
             other => (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::FORBIDDEN), other.message(ctx.lang))
                 .into_response(),

@@ -35,57 +35,176 @@ pub async fn access_for(user: Option<CurrentUser>, area: Area) -> Result<ProAcce
     if allowed { Ok(access) } else { Err(AppError::Forbidden) }
 }
 
-fn area_page(area: Area) -> impl IntoView {
+fn scope_of(access: &ProAccess) -> crate::reports::store::ProScope {
+    crate::reports::store::ProScope {
+        user_id: access.user_id,
+        structure_id: access.structure_id,
+        all_sites: access.scope.is_all(),
+    }
+}
+
+fn french_date(iso: &str, lang: Lang) -> String {
+    crate::domain::date::Date::parse(iso)
+        .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
+        .unwrap_or_default()
+}
+
+/// The rows of one page of a list.
+const PAGE_ROWS: i64 = 50;
+
+/// `/resultats`
+#[component]
+pub fn ResultsPage() -> impl IntoView {
     let ctx = request_context();
     let lang = ctx.lang;
-    let (title, what) = match area {
-        Area::Results => (
-            lang.t("Résultats", "Results"),
-            lang.t(
-                "Cette page présentera les comptes rendus d'analyses des patients de vos sites, avec leur état (partiel ou complet) et leur date de mise à disposition. Elle sera alimentée par le système informatique du laboratoire.",
-                "This page will show the test reports of your sites' patients, with their state (partial or complete) and availability date. It will be fed by the lab's information system.",
-            ),
-        ),
-        Area::Invoices => (
-            lang.t("Factures", "Invoices"),
-            lang.t(
-                "Cette page présentera les factures de vos sites et leur état de règlement. Elle sera alimentée par le système de facturation du laboratoire.",
-                "This page will show your sites' invoices and their payment state. It will be fed by the lab's billing system.",
-            ),
-        ),
-    };
+    let query = |name: &str| crate::pages::query_param(name).filter(|v| !v.is_empty());
+    let site_id = query("site").and_then(|v| v.parse::<i64>().ok());
+    let status = query("etat").filter(|v| v == "partial" || v == "complete");
+    let new_only = query("nouveaux").is_some();
+    let after = query("apres").and_then(|v| {
+        let (at, id) = v.split_once('-')?;
+        Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?))
+    });
     Suspend::new(async move {
-        let access = match access_for(ctx.user.clone(), area).await {
+        let access = match access_for(ctx.user.clone(), Area::Results).await {
             Ok(a) => a,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
-        let sites = match app_state() {
-            Ok(state) => store::visible_sites(&state.db, &access).await.unwrap_or_default(),
-            Err(_) => Vec::new(),
+        let Ok(state) = app_state() else {
+            return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
         };
+        let sites = store::visible_sites(&state.db, &access).await.unwrap_or_default();
+        let filter = crate::reports::store::ProFilter {
+            site_id: site_id.filter(|id| sites.iter().any(|s| s.id == *id)),
+            status: status.clone(),
+            new_only,
+            after,
+        };
+        let rows = match crate::reports::store::pro_reports(&state.db, &scope_of(&access), &filter, PAGE_ROWS).await {
+            Ok(r) => r,
+            Err(e) => return view! { <ErrorPage lang=lang error=e.into()/> }.into_any(),
+        };
+        let next = (rows.len() as i64 == PAGE_ROWS).then(|| rows.last().map(|r| (r.available_at, r.id))).flatten().map(
+            |(at, id)| {
+                let mut q = format!("/resultats?apres={at}-{id}");
+                if let Some(s) = filter.site_id {
+                    q.push_str(&format!("&site={s}"));
+                }
+                if let Some(s) = &filter.status {
+                    q.push_str(&format!("&etat={s}"));
+                }
+                if new_only {
+                    q.push_str("&nouveaux=1");
+                }
+                q
+            },
+        );
+        let title = lang.t("Résultats", "Results");
+        let your_sites = sites.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ");
         view! {
             <Title text=title/>
             <h1>{title}</h1>
-            <section class="panel">
-                <p>{what}</p>
-                <h2>{lang.t("Vos sites", "Your sites")}</h2>
-                <ul class="choices">{sites.into_iter().map(|s| view! { <li>{format!("{} — {} {}", s.name, s.postcode, s.city)}</li> }).collect_view()}</ul>
-            </section>
+            <p class="meta">{lang.t("Vos sites : ", "Your sites: ")}{your_sites}</p>
+            <form method="get" action="/resultats" class="filters panel">
+                <label for="site">{lang.t("Site", "Site")}</label>
+                <select id="site" name="site">
+                    <option value="">{lang.t("Tous mes sites", "All my sites")}</option>
+                    {sites.iter().map(|s| view! { <option value=s.id.to_string() selected=filter.site_id == Some(s.id)>{s.name.clone()}</option> }).collect_view()}
+                </select>
+                <label for="etat">{lang.t("État", "Status")}</label>
+                <select id="etat" name="etat">
+                    <option value="">{lang.t("Tous", "All")}</option>
+                    <option value="partial" selected=filter.status.as_deref() == Some("partial")>{lang.t("Résultats partiels", "Partial results")}</option>
+                    <option value="complete" selected=filter.status.as_deref() == Some("complete")>{lang.t("Complet", "Complete")}</option>
+                </select>
+                <label class="choice"><input type="checkbox" name="nouveaux" value="1" checked=new_only/>" "{lang.t("Nouveaux seulement", "New only")}</label>
+                <button type="submit" class="button-secondary">{lang.t("Filtrer", "Filter")}</button>
+            </form>
+            {if rows.is_empty() {
+                view! { <p class="meta">{lang.t("Aucun compte rendu pour ces critères.", "No report for these criteria.")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="responsive">
+                        <thead><tr>
+                            <th>{lang.t("Patient", "Patient")}</th><th>{lang.t("Prélèvement", "Sampled")}</th>
+                            <th>{lang.t("Compte rendu", "Report")}</th><th>{lang.t("Site", "Site")}</th><th>{lang.t("État", "Status")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| {
+                                let title = r.title.clone().unwrap_or_else(|| lang.t("Compte rendu", "Report").to_string());
+                                view! { <tr>
+                                    <td data-label=lang.t("Patient", "Patient")>{r.patient.clone()}" ("{french_date(&r.birth_date, lang)}")"</td>
+                                    <td data-label=lang.t("Prélèvement", "Sampled")>{r.sampled_on.as_deref().map(|d| french_date(d, lang)).unwrap_or_default()}</td>
+                                    <td data-label=lang.t("Compte rendu", "Report")><a href=format!("/resultats/{}/pdf", r.id)>{title}" (PDF)"</a>
+                                        {(!r.opened.0).then(|| view! { " " <span class="tag tag-new">{lang.t("Nouveau", "New")}</span> })}</td>
+                                    <td data-label=lang.t("Site", "Site")>{r.site_name.clone().unwrap_or_default()}</td>
+                                    <td data-label=lang.t("État", "Status")>{if r.status == "complete" { lang.t("Complet", "Complete") } else { lang.t("Résultats partiels", "Partial results") }}</td>
+                                </tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {next.map(|href| view! { <p><a href=href>{lang.t("Page suivante", "Next page")}</a></p> })}
         }
         .into_any()
     })
 }
 
-/// `/resultats`
-#[component]
-pub fn ResultsPage() -> impl IntoView {
-    area_page(Area::Results)
-}
-
 /// `/factures`
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
-    area_page(Area::Invoices)
+    let ctx = request_context();
+    let lang = ctx.lang;
+    let after = crate::pages::query_param("apres").and_then(|v| v.parse::<i64>().ok());
+    Suspend::new(async move {
+        let access = match access_for(ctx.user.clone(), Area::Invoices).await {
+            Ok(a) => a,
+            Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
+        };
+        let Ok(state) = app_state() else {
+            return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
+        };
+        let rows = match crate::reports::store::pro_invoices(&state.db, &scope_of(&access), after, PAGE_ROWS).await {
+            Ok(r) => r,
+            Err(e) => return view! { <ErrorPage lang=lang error=e.into()/> }.into_any(),
+        };
+        let next = (rows.len() as i64 == PAGE_ROWS)
+            .then(|| rows.last().map(|r| format!("/factures?apres={}", r.id)))
+            .flatten();
+        let euros = move |cents: i64| {
+            let text = format!("{}.{:02} €", cents / 100, cents % 100);
+            if lang == Lang::Fr { text.replace('.', ",") } else { text }
+        };
+        let title = lang.t("Factures", "Invoices");
+        view! {
+            <Title text=title/>
+            <h1>{title}</h1>
+            {if rows.is_empty() {
+                view! { <p class="meta">{lang.t("Aucune facture pour vos sites pour l'instant.", "No invoice for your sites yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="responsive">
+                        <thead><tr>
+                            <th>{lang.t("Facture", "Invoice")}</th><th>{lang.t("Période", "Period")}</th><th>{lang.t("Montant", "Amount")}</th>
+                            <th>{lang.t("Échéance", "Due")}</th><th>{lang.t("Site", "Site")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|i| view! { <tr>
+                                <td data-label=lang.t("Facture", "Invoice")><a href=format!("/factures/{}/pdf", i.id)>{i.reference.clone()}" (PDF)"</a></td>
+                                <td data-label=lang.t("Période", "Period")>{french_date(&i.period_start, lang)}" – "{french_date(&i.period_end, lang)}</td>
+                                <td data-label=lang.t("Montant", "Amount")>{euros(i.amount_cents)}</td>
+                                <td data-label=lang.t("Échéance", "Due")>{french_date(&i.due_on, lang)}</td>
+                                <td data-label=lang.t("Site", "Site")>{i.site_name.clone().unwrap_or_default()}</td>
+                            </tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {next.map(|href| view! { <p><a href=href>{lang.t("Page suivante", "Next page")}</a></p> })}
+        }
+        .into_any()
+    })
 }
 
 /// The professional's part of `/mon-compte`: what their rights allow, for which sites.

@@ -532,3 +532,162 @@ pub async fn accesses(db: &Db, item_kind: &str, item_id: i64) -> Result<Vec<Acce
     .fetch_all(db.pool())
     .await
 }
+
+/// What a professional may see: their structure, all its sites or the chosen ones.
+#[derive(Debug, Clone, Copy)]
+pub struct ProScope {
+    /// The professional.
+    pub user_id: i64,
+    /// Their structure.
+    pub structure_id: i64,
+    /// Every site of it (else only the sites in `professional_sites`).
+    pub all_sites: bool,
+}
+
+/// Adds the scope's conditions on `alias` (a table with `structure_id`, `site_id`,
+/// `withdrawn_at`).
+fn push_scope(q: &mut sqlx::QueryBuilder<'_, sqlx::Any>, alias: &str, scope: &ProScope) {
+    q.push(format!(" {alias}.structure_id = ")).push_bind(scope.structure_id);
+    q.push(format!(" AND {alias}.withdrawn_at IS NULL"));
+    if !scope.all_sites {
+        q.push(format!(" AND {alias}.site_id IN (SELECT ps.site_id FROM professional_sites ps WHERE ps.user_id = "))
+            .push_bind(scope.user_id)
+            .push(")");
+    }
+}
+
+/// A report as a professional's list shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProReport {
+    /// Report id.
+    pub id: i64,
+    /// The patient's names.
+    pub patient: String,
+    /// Birth date (AAAA-MM-JJ).
+    pub birth_date: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Sampling date.
+    pub sampled_on: Option<String>,
+    /// `partial` or `complete`.
+    pub status: String,
+    /// When the latest version became available.
+    pub available_at: i64,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// Whether this person opened it since its latest version.
+    #[sqlx(try_from = "i64")]
+    pub opened: crate::platform::db::Flag,
+}
+
+/// Filters of the Results list.
+#[derive(Debug, Clone, Default)]
+pub struct ProFilter {
+    /// One of the person's sites.
+    pub site_id: Option<i64>,
+    /// `partial` or `complete`.
+    pub status: Option<String>,
+    /// Only those not opened yet.
+    pub new_only: bool,
+    /// Keyset: after this (available_at, id), newest first.
+    pub after: Option<(i64, i64)>,
+}
+
+fn pro_report_query<'a>(scope: &ProScope) -> sqlx::QueryBuilder<'a, sqlx::Any> {
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT r.id, p.first_names || ' ' || p.last_name AS patient, p.birth_date, r.title, r.sampled_on, r.status, \
+         r.available_at, s.name AS site_name, CASE WHEN EXISTS (SELECT 1 FROM document_accesses a WHERE a.item_kind = 'report' \
+         AND a.item_id = r.id AND a.user_id = ",
+    );
+    q.push_bind(scope.user_id);
+    q.push(
+        " AND a.at >= r.available_at) THEN 1 ELSE 0 END AS opened FROM reports r JOIN patient_records p ON p.id = r.record_id \
+         LEFT JOIN sites s ON s.id = r.site_id WHERE",
+    );
+    push_scope(&mut q, "r", scope);
+    q
+}
+
+/// A page of the reports a professional may see, newest first (keyset paging: the next
+/// page starts after the last row's `(available_at, id)`).
+pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -> Result<Vec<ProReport>, sqlx::Error> {
+    let mut q = pro_report_query(scope);
+    if let Some(site) = f.site_id {
+        q.push(" AND r.site_id = ").push_bind(site);
+    }
+    if let Some(status) = &f.status {
+        q.push(" AND r.status = ").push_bind(status.clone());
+    }
+    if f.new_only {
+        q.push(" AND NOT EXISTS (SELECT 1 FROM document_accesses a2 WHERE a2.item_kind = 'report' AND a2.item_id = r.id AND a2.user_id = ")
+            .push_bind(scope.user_id)
+            .push(" AND a2.at >= r.available_at)");
+    }
+    if let Some((at, id)) = f.after {
+        q.push(" AND (r.available_at < ").push_bind(at).push(" OR (r.available_at = ").push_bind(at);
+        q.push(" AND r.id < ").push_bind(id).push("))");
+    }
+    q.push(format!(" ORDER BY r.available_at DESC, r.id DESC LIMIT {}", limit.clamp(1, 200)));
+    crate::platform::db::fetch_built(db, q).await
+}
+
+/// One report, if the professional's scope includes it.
+pub async fn pro_report(db: &Db, scope: &ProScope, id: i64) -> Result<Option<ProReport>, sqlx::Error> {
+    let mut q = pro_report_query(scope);
+    q.push(" AND r.id = ").push_bind(id);
+    Ok(crate::platform::db::fetch_built(db, q).await?.into_iter().next())
+}
+
+/// An invoice as a professional's list shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProInvoice {
+    /// Id.
+    pub id: i64,
+    /// The lab's reference.
+    pub reference: String,
+    /// Period.
+    pub period_start: String,
+    /// Period.
+    pub period_end: String,
+    /// Euro cents.
+    pub amount_cents: i64,
+    /// Due date.
+    pub due_on: String,
+    /// Version.
+    pub version: i64,
+    /// The sealed PDF.
+    pub document_id: i64,
+    /// The site's name.
+    pub site_name: Option<String>,
+}
+
+fn pro_invoice_query<'a>(scope: &ProScope) -> sqlx::QueryBuilder<'a, sqlx::Any> {
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT i.id, i.reference, i.period_start, i.period_end, i.amount_cents, i.due_on, i.version, i.document_id, \
+         s.name AS site_name FROM invoices i LEFT JOIN sites s ON s.id = i.site_id WHERE",
+    );
+    push_scope(&mut q, "i", scope);
+    q
+}
+
+/// The invoices a professional may see, newest first (keyset on `(created_at, id)` by id).
+pub async fn pro_invoices(
+    db: &Db,
+    scope: &ProScope,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ProInvoice>, sqlx::Error> {
+    let mut q = pro_invoice_query(scope);
+    if let Some(id) = after {
+        q.push(" AND i.id < ").push_bind(id);
+    }
+    q.push(format!(" ORDER BY i.id DESC LIMIT {}", limit.clamp(1, 200)));
+    crate::platform::db::fetch_built(db, q).await
+}
+
+/// One invoice, if the professional's scope includes it.
+pub async fn pro_invoice(db: &Db, scope: &ProScope, id: i64) -> Result<Option<ProInvoice>, sqlx::Error> {
+    let mut q = pro_invoice_query(scope);
+    q.push(" AND i.id = ").push_bind(id);
+    Ok(crate::platform::db::fetch_built(db, q).await?.into_iter().next())
+}

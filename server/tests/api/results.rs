@@ -116,3 +116,88 @@ async fn signed_out_the_report_link_leads_to_sign_in_and_back() {
     let html = stranger.get(app.url("/mes-resultats/7")).send().await.unwrap().text().await.unwrap();
     assert_eq!(Page::parse(&html).attr("ul.choices a", "href").as_deref(), Some("/connexion?suite=/mes-resultats/7"));
 }
+
+/// (who, structure, Results, Invoices, sites) and the statuses expected for the report's
+/// PDF, the invoice's PDF, `/resultats` and `/factures`.
+type Case<'a> = (&'a str, &'a str, bool, bool, Option<&'a [i64]>, [u16; 4]);
+
+#[tokio::test]
+async fn a_professional_opens_only_what_their_right_and_sites_cover() {
+    let app = TestApp::spawn().await;
+    let s = app.structures().await;
+    let (a, b) = (s.open_sites[0], s.open_sites[1]);
+    let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
+    let code = record_with_code(&app, &token, "P-1").await;
+    assert!(!code.is_empty());
+    let lab = reqwest::Client::new();
+    let r = lab
+        .put(app.url("/api/lab/v1/reports/CR-1"))
+        .bearer_auth(&token)
+        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": a },
+                       "sampled_on": "2026-01-10", "status": "complete", "title": "Bilan sanguin",
+                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 report") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let report = sesame_app::reports::store::find_report(&app.db, "CR-1").await.unwrap().unwrap().id;
+    let r = lab
+        .put(app.url("/api/lab/v1/invoices/F-1"))
+        .bearer_auth(&token)
+        .json(&json!({ "correspondent_code": "86BV01", "site_id": a, "period_start": "2026-10-01", "period_end": "2026-10-31",
+                       "amount_cents": 12345, "due_on": "2026-12-15",
+                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 invoice") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let invoice = sesame_app::reports::store::find_invoice(&app.db, "F-1").await.unwrap().unwrap().id;
+
+    // (who, structure, Results, Invoices, sites) → (report PDF, invoice PDF, /resultats, /factures)
+    let only_a = [a];
+    let only_b = [b];
+    let matrix: [Case; 6] = [
+        ("tout@labo.test", "86BV01", true, true, None, [200, 200, 200, 200]),
+        ("resultats-a@labo.test", "86BV01", true, false, Some(&only_a), [200, 403, 200, 403]),
+        ("resultats-b@labo.test", "86BV01", true, false, Some(&only_b), [403, 403, 200, 403]),
+        ("factures-a@labo.test", "86BV01", false, true, Some(&only_a), [403, 200, 403, 200]),
+        ("factures-b@labo.test", "86BV01", false, true, Some(&only_b), [403, 403, 403, 200]),
+        ("ailleurs@labo.test", "33BX04", true, true, None, [403, 403, 200, 200]),
+    ];
+    for (email, structure, results, invoices, sites, expected) in matrix {
+        app.professional(email, structure, results, invoices, sites, false).await;
+        let browser = app.browser_as(email).await;
+        let mut got = [0u16; 4];
+        for (i, path) in [
+            format!("/resultats/{report}/pdf"),
+            format!("/factures/{invoice}/pdf"),
+            "/resultats".to_string(),
+            "/factures".to_string(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            got[i] = browser.get(app.url(path)).send().await.unwrap().status().as_u16();
+        }
+        assert_eq!(got, expected, "{email}");
+        if expected[2] == 200 {
+            let html = browser.get(app.url("/resultats")).send().await.unwrap().text().await.unwrap();
+            assert_eq!(
+                Page::parse(&html).reads("Marie Martin"),
+                expected[0] == 200,
+                "{email} lists only what it may open"
+            );
+        }
+        if expected[3] == 200 {
+            let html = browser.get(app.url("/factures")).send().await.unwrap().text().await.unwrap();
+            assert_eq!(Page::parse(&html).reads("F-1"), expected[1] == 200, "{email}");
+        }
+    }
+    let opened: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_accesses WHERE item_kind = 'report'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(opened, 2, "the two openings that were allowed, and only them");
+    let history = sesame_app::reports::store::accesses(&app.db, "report", report).await.unwrap();
+    assert!(history.iter().all(|h| h.structure_name.as_deref() == Some("Laboratoire BioVienne")));
+}

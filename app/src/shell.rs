@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mon-compte/mot-de-passe") view=crate::second_factor::pages::ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion/code") view=crate::second_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/resultats") view=crate::professional::pages::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/resultats/recherche") view=crate::reports::search::PatientSearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/factures") view=crate::professional::pages::InvoicesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/utilisateurs") view=crate::admin::pages::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/utilisateurs/nouveau") view=crate::admin::pages::NewUserPage ssr=SsrMode::Async/>

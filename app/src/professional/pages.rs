@@ -61,6 +61,7 @@ pub fn ResultsPage() -> impl IntoView {
     let site_id = query("site").and_then(|v| v.parse::<i64>().ok());
     let status = query("etat").filter(|v| v == "partial" || v == "complete");
     let new_only = query("nouveaux").is_some();
+    let patient = query("patient").and_then(|v| v.parse::<i64>().ok());
     let after = query("apres").and_then(|v| {
         let (at, id) = v.split_once('-')?;
         Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?))
@@ -79,6 +80,7 @@ pub fn ResultsPage() -> impl IntoView {
             status: status.clone(),
             new_only,
             after,
+            record_id: patient,
         };
         let rows = match crate::reports::store::pro_reports(&state.db, &scope_of(&access), &filter, PAGE_ROWS).await {
             Ok(r) => r,
@@ -96,6 +98,9 @@ pub fn ResultsPage() -> impl IntoView {
                 if new_only {
                     q.push_str("&nouveaux=1");
                 }
+                if let Some(p) = patient {
+                    q.push_str(&format!("&patient={p}"));
+                }
                 q
             },
         );
@@ -105,6 +110,7 @@ pub fn ResultsPage() -> impl IntoView {
             <Title text=title/>
             <h1>{title}</h1>
             <p class="meta">{lang.t("Vos sites : ", "Your sites: ")}{your_sites}</p>
+            <p><a class="button button-secondary" href="/resultats/recherche">{lang.t("Rechercher un patient", "Find a patient")}</a></p>
             <form method="get" action="/resultats" class="filters panel">
                 <label for="site">{lang.t("Site", "Site")}</label>
                 <select id="site" name="site">

@@ -7,4 +7,5 @@ pub mod flows;
 pub mod notices;
 pub mod pages;
 pub mod preferences;
+pub mod search;
 pub mod store;

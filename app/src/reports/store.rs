@@ -591,6 +591,8 @@ pub struct ProFilter {
     pub new_only: bool,
     /// Keyset: after this (available_at, id), newest first.
     pub after: Option<(i64, i64)>,
+    /// One patient's record (from the NIR search).
+    pub record_id: Option<i64>,
 }
 
 fn pro_report_query<'a>(scope: &ProScope) -> sqlx::QueryBuilder<'a, sqlx::Any> {
@@ -617,6 +619,9 @@ pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -
     }
     if let Some(status) = &f.status {
         q.push(" AND r.status = ").push_bind(status.clone());
+    }
+    if let Some(record) = f.record_id {
+        q.push(" AND r.record_id = ").push_bind(record);
     }
     if f.new_only {
         q.push(" AND NOT EXISTS (SELECT 1 FROM document_accesses a2 WHERE a2.item_kind = 'report' AND a2.item_id = r.id AND a2.user_id = ")
@@ -690,4 +695,44 @@ pub async fn pro_invoice(db: &Db, scope: &ProScope, id: i64) -> Result<Option<Pr
     let mut q = pro_invoice_query(scope);
     q.push(" AND i.id = ").push_bind(id);
     Ok(crate::platform::db::fetch_built(db, q).await?.into_iter().next())
+}
+
+/// A report of a patient found by NIR, with the patient's identity for the name check.
+#[derive(Clone, sqlx::FromRow)]
+pub struct FoundReport {
+    /// The patient's record.
+    pub record_id: i64,
+    /// Used last name.
+    pub last_name: String,
+    /// Birth name.
+    pub birth_name: Option<String>,
+    /// First names.
+    pub first_names: String,
+    /// Birth date.
+    pub birth_date: String,
+    /// The report's title.
+    pub title: Option<String>,
+    /// `partial` or `complete`.
+    pub status: String,
+    /// When available.
+    pub available_at: i64,
+}
+
+impl std::fmt::Debug for FoundReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FoundReport({})", self.record_id)
+    }
+}
+
+/// The reports within a professional's scope of the records bearing this (canonical) NIR,
+/// newest first.
+pub async fn pro_reports_by_nir(db: &Db, scope: &ProScope, nir: &str) -> Result<Vec<FoundReport>, sqlx::Error> {
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT p.id AS record_id, p.last_name, p.birth_name, p.first_names, p.birth_date, r.title, r.status, r.available_at \
+         FROM patient_records p JOIN reports r ON r.record_id = p.id WHERE p.nir = ",
+    );
+    q.push_bind(nir.to_string()).push(" AND");
+    push_scope(&mut q, "r", scope);
+    q.push(" ORDER BY r.available_at DESC, r.id DESC LIMIT 500");
+    crate::platform::db::fetch_built(db, q).await
 }

@@ -201,3 +201,74 @@ async fn a_professional_opens_only_what_their_right_and_sites_cover() {
     let history = sesame_app::reports::store::accesses(&app.db, "report", report).await.unwrap();
     assert!(history.iter().all(|h| h.structure_name.as_deref() == Some("Laboratoire BioVienne")));
 }
+
+#[tokio::test]
+async fn a_professional_finds_a_patient_by_nir_and_names_only_within_reach() {
+    let app = TestApp::spawn().await;
+    let s = app.structures().await;
+    let (a, b) = (s.open_sites[0], s.open_sites[1]);
+    let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
+    let body = "2850386123456";
+    let nir = format!("{body}{:02}", 97 - body.parse::<u64>().unwrap() % 97);
+    let lab = reqwest::Client::new();
+    let r = lab
+        .put(app.url("/api/lab/v1/patients/P-1"))
+        .bearer_auth(&token)
+        .json(&json!({ "last_name": "Martin-Dupont", "first_names": "Marie Hélène", "birth_date": "1985-03-14", "sex": "F", "nir": nir }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = lab
+        .put(app.url("/api/lab/v1/reports/CR-1"))
+        .bearer_auth(&token)
+        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": a },
+                       "sampled_on": "2026-01-10", "status": "partial", "title": "Bilan sanguin",
+                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 report") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    app.professional("site-a@labo.test", "86BV01", true, false, Some(&[a]), false).await;
+    app.professional("site-b@labo.test", "86BV01", true, false, Some(&[b]), false).await;
+    let here = app.browser_as("site-a@labo.test").await;
+    let there = app.browser_as("site-b@labo.test").await;
+    let search = |c: &reqwest::Client, nir: &str, last: &str, first: &str| {
+        let (c, base) = (c.clone(), app.base.clone());
+        let fields = [("nir", nir.to_string()), ("last_name", last.to_string()), ("first_name", first.to_string())];
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = submit_with(&c, &base, "/resultats/recherche", "/api/resultats-recherche", &fields).await;
+            Page::parse(&r.text().await.unwrap())
+        }
+    };
+    // Tolerant names, the NIR typed with spaces.
+    let spaced = format!("{} {} {}", &nir[..1], &nir[1..7], &nir[7..]);
+    let page = search(&here, &spaced, "MARTIN", "marie").await;
+    assert!(page.reads("1 fiche trouvée") && page.reads("Marie Hélène Martin-Dupont"), "{}", page.text());
+    let link = page.attr("li.card a", "href").unwrap();
+    let html = here.get(app.url(&link)).send().await.unwrap().text().await.unwrap();
+    assert!(Page::parse(&html).reads("Bilan sanguin"));
+    // Three fields required; a NIR whose key is wrong is said so before any lookup.
+    let page = search(&here, "", "", "").await;
+    assert_eq!(page.texts("p.field-error").iter().filter(|t| t.contains("obligatoire")).count(), 3);
+    assert!(!page.reads("fiche"));
+    let wrong_key = format!("{body}{:02}", (97 - body.parse::<u64>().unwrap() % 97) % 97 + 1);
+    assert!(search(&here, &wrong_key, "Martin", "Marie").await.reads("Ce NIR n'est pas valide"));
+    // Other names, an unknown NIR, a site out of reach: the same empty answer.
+    let other = format!("{}{:02}", "1900175000001", 97 - 1_900_175_000_001u64 % 97);
+    for (c, nir, last) in
+        [(&here, nir.as_str(), "Durand"), (&here, other.as_str(), "Martin"), (&there, nir.as_str(), "Martin")]
+    {
+        let page = search(c, nir, last, "Marie").await;
+        assert!(page.reads("0 fiche trouvée") && !page.reads("Martin-Dupont"), "{}", page.text());
+    }
+    // Audited, without the NIR.
+    let details: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'results.patient_search'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(details.len(), 4);
+    assert!(details.iter().all(|d| !d.contains(&nir[..13])));
+}

@@ -484,24 +484,17 @@ impl std::fmt::Debug for RecordRow {
     }
 }
 
+const RECORD_BY_REFERENCE: &str =
+    "SELECT id, last_name, birth_name, first_names, birth_date, sex, nir FROM patient_records WHERE lab_reference = $1";
+
 /// A record by its lab reference, inside a transaction.
 pub async fn record_row(tx: &mut Tx, reference: &str) -> Result<Option<RecordRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, last_name, birth_name, first_names, birth_date, sex, nir FROM patient_records WHERE lab_reference = $1",
-    )
-    .bind(reference)
-    .fetch_optional(&mut **tx)
-    .await
+    sqlx::query_as(RECORD_BY_REFERENCE).bind(reference).fetch_optional(&mut **tx).await
 }
 
 /// A record by its lab reference, read outside any transaction.
 pub async fn find_record_row(db: &crate::platform::db::Db, reference: &str) -> Result<Option<RecordRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, last_name, birth_name, first_names, birth_date, sex, nir FROM patient_records WHERE lab_reference = $1",
-    )
-    .bind(reference)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(RECORD_BY_REFERENCE).bind(reference).fetch_optional(db.pool()).await
 }
 
 /// Creates a record unless its reference exists; `None` when it does (a concurrent

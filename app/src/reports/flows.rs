@@ -43,24 +43,46 @@ pub async fn open_for_patient(
         Some(n) => versions.iter().find(|v| v.version == n),
     }
     .ok_or(AppError::Forbidden)?;
-    let bytes = crate::documents::store::open(state, chosen.document_id)
+    let opening =
+        Opening { document_id: chosen.document_id, item_kind: "report", item_id: report.id, version: chosen.version };
+    let bytes = open_and_record(state, &opening, user.id, download).await?;
+    Ok(OpenedDocument { bytes, file_name: report_file_name(&chosen.sampled_on, chosen.version) })
+}
+
+/// Which document version is being opened, and as what.
+struct Opening {
+    document_id: i64,
+    item_kind: &'static str,
+    item_id: i64,
+    version: i64,
+}
+
+/// Opens a document from its sealed storage and records who opened it: the one step every
+/// PDF route shares, once the caller's right on the item is established.
+async fn open_and_record(state: &AppState, opening: &Opening, user_id: i64, download: bool) -> FlowResult<Vec<u8>> {
+    let bytes = crate::documents::store::open(state, opening.document_id)
         .await
-        .map_err(|e| FlowError::Other(format!("document {} does not open: {e}", chosen.document_id)))?;
+        .map_err(|e| FlowError::Other(format!("document {} does not open: {e}", opening.document_id)))?;
     let mut tx = state.db.begin().await?;
     store::record_access(
         &mut tx,
-        chosen.document_id,
-        "report",
-        report.id,
-        chosen.version,
-        user.id,
+        opening.document_id,
+        opening.item_kind,
+        opening.item_id,
+        opening.version,
+        user_id,
         if download { "download" } else { "open" },
         state.now(),
     )
     .await?;
     tx.commit().await?;
-    let date: String = chosen.sampled_on.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
-    Ok(OpenedDocument { bytes, file_name: format!("compte-rendu-{date}-v{}.pdf", chosen.version) })
+    Ok(bytes)
+}
+
+/// `compte-rendu-AAAA-MM-JJ-vN.pdf`, ASCII only.
+fn report_file_name(sampled_on: &str, version: i64) -> String {
+    let date: String = sampled_on.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
+    format!("compte-rendu-{date}-v{version}.pdf")
 }
 
 /// Which professional document.
@@ -101,35 +123,27 @@ pub async fn open_for_professional(
     download: bool,
 ) -> FlowResult<OpenedDocument> {
     let scope = pro_scope(state, ctx, kind).await?;
-    let (document_id, version, item_kind, file_name) = match kind {
+    let (opening, file_name) = match kind {
         ProDocument::Report => {
             let report = store::pro_report(&state.db, &scope, id).await?.ok_or(AppError::Forbidden)?;
             let latest = store::versions(&state.db, report.id).await?.into_iter().next().ok_or(AppError::Forbidden)?;
-            let date: String = latest.sampled_on.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
-            (latest.document_id, latest.version, "report", format!("compte-rendu-{date}-v{}.pdf", latest.version))
+            let opening =
+                Opening { document_id: latest.document_id, item_kind: "report", item_id: id, version: latest.version };
+            (opening, report_file_name(&latest.sampled_on, latest.version))
         }
         ProDocument::Invoice => {
             let invoice = store::pro_invoice(&state.db, &scope, id).await?.ok_or(AppError::Forbidden)?;
             let reference: String =
                 invoice.reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-            (invoice.document_id, invoice.version, "invoice", format!("facture-{reference}.pdf"))
+            let opening = Opening {
+                document_id: invoice.document_id,
+                item_kind: "invoice",
+                item_id: id,
+                version: invoice.version,
+            };
+            (opening, format!("facture-{reference}.pdf"))
         }
     };
-    let bytes = crate::documents::store::open(state, document_id)
-        .await
-        .map_err(|e| FlowError::Other(format!("document {document_id} does not open: {e}")))?;
-    let mut tx = state.db.begin().await?;
-    store::record_access(
-        &mut tx,
-        document_id,
-        item_kind,
-        id,
-        version,
-        scope.user_id,
-        if download { "download" } else { "open" },
-        state.now(),
-    )
-    .await?;
-    tx.commit().await?;
+    let bytes = open_and_record(state, &opening, scope.user_id, download).await?;
     Ok(OpenedDocument { bytes, file_name })
 }

@@ -69,7 +69,14 @@ pub(crate) async fn bearer(State(api): State<LabApiState>, mut req: Request, nex
     res
 }
 
-/// The caller put in the request by [`bearer`].
-pub(crate) fn caller(req_caller: Option<axum::Extension<LabCaller>>) -> Result<LabCaller, Problem> {
-    req_caller.map(|axum::Extension(c)| c).ok_or_else(Problem::unauthorized)
+/// The authenticated lab system, as a handler argument: the token [`bearer`] put in the
+/// request (a route reached without it answers the same 401).
+pub(crate) struct Caller(pub(crate) LabCaller);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Problem> {
+        parts.extensions.get::<LabCaller>().cloned().map(Caller).ok_or_else(Problem::unauthorized)
+    }
 }

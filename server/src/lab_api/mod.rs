@@ -11,11 +11,10 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use base64::Engine;
 use problem::Problem;
 use serde::de::DeserializeOwned;
-use sesame_app::lab::LabCaller;
 use sesame_app::lab::flows::{self, LabError, MAX_PDF_BYTES, Pdf};
 use sesame_app::lab::types::*;
 use sesame_app::platform::AppState;
@@ -237,14 +236,10 @@ impl HasPdf for InvoiceBody {
         (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 async fn put_patient(
     State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
+    auth::Caller(caller): auth::Caller,
     Path(lab_reference): Path<String>,
     body: Body,
 ) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
     let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
         Ok(b) => b,
         Err(_) => {
@@ -264,13 +259,9 @@ async fn put_patient(
     responses((status = 200, body = ActivationCodeAnswer), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn new_activation_code(
     State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
+    auth::Caller(caller): auth::Caller,
     Path(lab_reference): Path<String>,
 ) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
     answer(flows::new_activation_code(&api.app, &caller, &lab_reference).await, |_| false)
 }
 
@@ -289,14 +280,10 @@ async fn new_activation_code(
         (status = 429, body = Problem), (status = 507, body = Problem)))]
 async fn put_report(
     State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
+    auth::Caller(caller): auth::Caller,
     Path(reference): Path<String>,
     req: Request,
 ) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
     let Some(_permit) = api.upload_permit(content_length(&req)).await else {
         return Problem::from(LabError::Unavailable).into_response();
     };
@@ -311,16 +298,8 @@ async fn put_report(
 #[utoipa::path(get, path = "/reports/{reference}", tag = "reports",
     params(("reference" = String, Path, description = "The lab system's report number")),
     responses((status = 200, body = ReportAnswer), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_report(
-    State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
-    Path(reference): Path<String>,
-) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
-    answer(flows::get_report(&api.app, &caller, &reference).await, |_| false)
+async fn get_report(State(api): State<LabApiState>, _: auth::Caller, Path(reference): Path<String>) -> Response {
+    answer(flows::get_report(&api.app, &reference).await, |_| false)
 }
 
 /// Withdraws a report sent in error: it disappears from every view; mails not yet sent
@@ -330,13 +309,9 @@ async fn get_report(
     responses((status = 200, body = ReportAnswer), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn delete_report(
     State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
+    auth::Caller(caller): auth::Caller,
     Path(reference): Path<String>,
 ) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
     answer(flows::withdraw_report(&api.app, &caller, &reference).await, |_| false)
 }
 
@@ -350,14 +325,10 @@ async fn delete_report(
         (status = 429, body = Problem), (status = 507, body = Problem)))]
 async fn put_invoice(
     State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
+    auth::Caller(caller): auth::Caller,
     Path(reference): Path<String>,
     req: Request,
 ) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
     let Some(_permit) = api.upload_permit(content_length(&req)).await else {
         return Problem::from(LabError::Unavailable).into_response();
     };
@@ -372,14 +343,7 @@ async fn put_invoice(
 #[utoipa::path(get, path = "/invoices/{reference}", tag = "invoices",
     params(("reference" = String, Path, description = "The lab system's invoice number")),
     responses((status = 200, body = InvoiceAnswer), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_invoice(
-    State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
-    Path(reference): Path<String>,
-) -> Response {
-    if let Err(p) = auth::caller(caller) {
-        return p.into_response();
-    }
+async fn get_invoice(State(api): State<LabApiState>, _: auth::Caller, Path(reference): Path<String>) -> Response {
     answer(flows::get_invoice(&api.app, &reference).await, |_| false)
 }
 
@@ -389,13 +353,9 @@ async fn get_invoice(
     responses((status = 200, body = InvoiceAnswer), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn delete_invoice(
     State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
+    auth::Caller(caller): auth::Caller,
     Path(reference): Path<String>,
 ) -> Response {
-    let caller = match auth::caller(caller) {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
     answer(flows::withdraw_invoice(&api.app, &caller, &reference).await, |_| false)
 }
 
@@ -403,13 +363,6 @@ async fn delete_invoice(
 #[utoipa::path(get, path = "/structures/{code}", tag = "structures",
     params(("code" = String, Path, description = "The structure's correspondent code")),
     responses((status = 200, body = StructureAnswer), (status = 401, body = Problem), (status = 404, body = Problem)))]
-async fn get_structure(
-    State(api): State<LabApiState>,
-    caller: Option<Extension<LabCaller>>,
-    Path(code): Path<String>,
-) -> Response {
-    if let Err(p) = auth::caller(caller) {
-        return p.into_response();
-    }
+async fn get_structure(State(api): State<LabApiState>, _: auth::Caller, Path(code): Path<String>) -> Response {
     answer(flows::structure(&api.app, &code).await, |_| false)
 }

@@ -121,6 +121,11 @@ pub enum LimitedAction<'a> {
         /// `lab_tokens.id`.
         token_id: i64,
     },
+    /// Patient searches by NIR of one professional.
+    PatientSearch {
+        /// The professional.
+        user_id: i64,
+    },
 }
 
 impl LimitedAction<'_> {
@@ -160,6 +165,7 @@ impl LimitedAction<'_> {
             (EmailCodeSend { user_id: 0 }, "account", "refused (429)"),
             (PasswordCheck { user_id: 0 }, "account", "refused (429)"),
             (LabCall { token_id: 0 }, "lab API token", "refused (429) with Retry-After"),
+            (PatientSearch { user_id: 0 }, "account", "refused (429)"),
         ]
         .into_iter()
         .map(|(a, key, then)| (a.name(), key, a.limit(), then))
@@ -189,6 +195,7 @@ impl LimitedAction<'_> {
             EmailCodeSend { .. } => "sign-in codes e-mailed",
             PasswordCheck { .. } => "current-password checks",
             LabCall { .. } => "lab system API calls",
+            PatientSearch { .. } => "patient searches by NIR",
         }
     }
 
@@ -215,6 +222,7 @@ impl LimitedAction<'_> {
             EmailCodeSend { .. } => Limit { max: 5, window: HOUR },
             PasswordCheck { .. } => Limit { max: 5, window: 15 * MINUTE },
             LabCall { .. } => Limit { max: 6000, window: MINUTE },
+            PatientSearch { .. } => Limit { max: 100, window: HOUR },
         }
     }
 
@@ -243,6 +251,7 @@ impl LimitedAction<'_> {
             EmailCodeSend { user_id } => format!("email-code:{user_id}"),
             PasswordCheck { user_id } => format!("password-check:{user_id}"),
             LabCall { token_id } => format!("lab-token:{token_id}"),
+            PatientSearch { user_id } => format!("patient-search:{user_id}"),
         }
     }
 
@@ -285,11 +294,11 @@ mod tests {
     #[test]
     fn the_documented_table_names_every_action_once() {
         let table = LimitedAction::table();
-        assert_eq!(table.len(), 19);
+        assert_eq!(table.len(), 20);
         let mut names: Vec<_> = table.iter().map(|r| r.0).collect();
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 20);
         assert!(table.iter().all(|r| r.2.max > 0 && r.2.window > 0));
     }
 

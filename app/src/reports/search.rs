@@ -2,7 +2,8 @@
 //! all three required, the NIR's key checked before any lookup, names compared tolerantly as
 //! for activation — only among the reports their right and sites cover. Any other case
 //! (unknown NIR, other names, a patient out of reach) gives the same "0 fiche trouvée".
-//! The form posts (the NIR never goes into a URL); every search is audited without the NIR.
+//! The form posts (the NIR never goes into a URL); every search is audited without the NIR
+//! and counted against the person's limit (100 an hour) before anything is looked up.
 
 // `#[server]` generates a public argument struct; its fields are the documented parameters.
 #![allow(missing_docs)]
@@ -53,6 +54,12 @@ pub async fn search_patients(nir: String, last_name: String, first_name: String)
     let ctx = crate::platform::request_context();
     let lang = ctx.lang;
     let scope = super::flows::pro_scope(&state, &ctx, super::flows::ProDocument::Report).await?;
+    // Every submitted search counts, valid or not, before anything is looked up.
+    crate::platform::limits::check(
+        &state,
+        crate::platform::limits::LimitedAction::PatientSearch { user_id: scope.user_id },
+    )
+    .await?;
     let mut errors = Vec::new();
     let required = lang.t("Ce champ est obligatoire.", "This field is required.");
     if nir.trim().is_empty() {

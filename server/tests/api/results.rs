@@ -271,4 +271,23 @@ async fn a_professional_finds_a_patient_by_nir_and_names_only_within_reach() {
             .unwrap();
     assert_eq!(details.len(), 4);
     assert!(details.iter().all(|d| !d.contains(&nir[..13])));
+    // Five searches by this person so far (invalid ones too); past 100 in the hour, refused.
+    let key = format!("patient-search:{}", app.user_id("site-a@labo.test").await);
+    let counted: i64 = sqlx::query_scalar("SELECT count FROM rate_limits WHERE key = $1")
+        .bind(&key)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(counted, 5);
+    sqlx::query("UPDATE rate_limits SET count = 100 WHERE key = $1").bind(&key).execute(app.db.pool()).await.unwrap();
+    let r = submit_with(
+        &here,
+        &app.base,
+        "/resultats/recherche",
+        "/api/resultats-recherche",
+        &[("nir", nir.as_str()), ("last_name", "Martin"), ("first_name", "Marie")],
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert!(!Page::parse(&r.text().await.unwrap()).reads("fiche trouvée"));
 }

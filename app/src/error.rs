@@ -21,6 +21,9 @@ pub enum AppError {
     /// The caller is signed in but lacks the right for this action.
     #[error("forbidden")]
     Forbidden,
+    /// A health document after a long pause: the caller must give their password again.
+    #[error("password required")]
+    PasswordRequired,
     /// The back-office needs a second factor the caller has not enrolled yet.
     #[error("second factor required")]
     SecondFactorRequired,
@@ -60,6 +63,12 @@ impl AppError {
                     "You do not have the rights needed for this action.",
                 )
                 .into(),
+            AppError::PasswordRequired => lang
+                .t(
+                    "Pour protéger vos documents de santé après une pause, confirmez votre mot de passe.",
+                    "To protect your health documents after a pause, confirm your password.",
+                )
+                .into(),
             AppError::SecondFactorRequired => lang
                 .t(
                     "Le back-office exige l'authentification à deux facteurs : configurez-la d'abord (deux minutes suffisent).",
@@ -94,7 +103,7 @@ impl AppError {
     /// The HTTP status that goes with this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::SignInRequired | AppError::SessionExpired => 401,
+            AppError::SignInRequired | AppError::SessionExpired | AppError::PasswordRequired => 401,
             AppError::Forbidden | AppError::SecondFactorRequired => 403,
             AppError::Overloaded | AppError::Unavailable => 503,
             AppError::RateLimited(_) => 429,

@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation") view=crate::invitations::pages::InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/bienvenue") view=crate::invitations::pages::WelcomePage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte/securite") view=crate::second_factor::pages::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/confirmer") view=accounts::ConfirmPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte/mot-de-passe") view=crate::second_factor::pages::ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion/code") view=crate::second_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/resultats") view=crate::professional::pages::ResultsPage ssr=SsrMode::Async/>
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support/demandes") view=crate::support::pages::SupportRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/demandes/:id") view=crate::support::pages::SupportRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/verifications") view=crate::lab_review::pages::LabReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/documents") view=crate::reports::history::DocumentHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures") view=crate::support::pages::SupportStructuresPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures/:id") view=crate::support::pages::SupportStructurePage ssr=SsrMode::Async/>
                 </Routes>

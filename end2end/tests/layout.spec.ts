@@ -36,7 +36,13 @@ for (const [device, options] of [["phone", PHONE], ["tablet", TABLET]] as const)
         await nothingWiderThanTheScreen(page, path);
       }
       await signIn(page, SUPPORT.email, DEMO_PASSWORD, SUPPORT.totpSecret);
-      for (const path of ["/support/demandes", "/support/structures", "/admin/utilisateurs", "/mon-compte/securite"]) {
+      for (const path of ["/support/demandes", "/support/structures", "/support/documents?reference=CR-2026-1104", "/admin/utilisateurs", "/mon-compte/securite", "/mon-compte/confirmer"]) {
+        await nothingWiderThanTheScreen(page, path);
+      }
+      await page.goto("/deconnexion");
+      await page.getByRole("button", { name: "Se déconnecter" }).click();
+      await signIn(page, APPROVER.email, DEMO_PASSWORD);
+      for (const path of ["/resultats", "/resultats/recherche", "/factures"]) {
         await nothingWiderThanTheScreen(page, path);
       }
     });

@@ -154,6 +154,9 @@ fn pdf_answer(
             AppError::SignInRequired | AppError::SessionExpired => {
                 axum::response::Redirect::to(&format!("/connexion?suite={back}")).into_response()
             }
+            AppError::PasswordRequired => {
+                axum::response::Redirect::to(&format!("/mon-compte/confirmer?suite={back}")).into_response()
+            }
             other => (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::FORBIDDEN), other.message(ctx.lang))
                 .into_response(),
         },

@@ -113,3 +113,14 @@ pub async fn reset_password(token: String, password: String) -> Result<Outcome, 
     let ctx = crate::platform::request_context();
     super::flows::reset_password(&state, &ctx, &token, password).await.map_err(AppError::from)
 }
+
+/// Gives the password again before a health document, after a pause
+/// (`/mon-compte/confirmer`).
+#[server(endpoint = "confirmer-mot-de-passe")]
+pub async fn confirm_password(password: String, next: Option<String>) -> Result<Outcome, AppError> {
+    let state = crate::platform::app_state()?;
+    let ctx = crate::platform::request_context();
+    super::flows::confirm_password(&state, &ctx, password, next.as_deref().unwrap_or_default())
+        .await
+        .map_err(AppError::from)
+}

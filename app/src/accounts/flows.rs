@@ -505,6 +505,54 @@ pub async fn sign_out(state: &AppState, ctx: &RequestContext) -> FlowResult<()> 
     Ok(())
 }
 
+/// Checks the signed-in person's own password before a sensitive step (changing it,
+/// turning the second factor off, opening a health document after a pause). The attempt
+/// is counted first (5 per 15 minutes per account); a right password clears the count.
+pub async fn check_own_password(state: &AppState, user_id: i64, password: String) -> FlowResult<bool> {
+    limits::check(state, LimitedAction::PasswordCheck { user_id }).await?;
+    let stored = store::find_by_id(&state.db, user_id).await?.and_then(|u| u.password_hash);
+    if !state.hasher.verify(password, stored).await? {
+        return Ok(false);
+    }
+    limits::forget(state, LimitedAction::PasswordCheck { user_id }).await?;
+    Ok(true)
+}
+
+/// The refusal of a wrong current password, on the field `field`.
+pub fn wrong_password(field: &str, lang: Lang) -> Outcome {
+    Outcome::invalid(
+        vec![(field.into(), lang.t("Ce mot de passe n'est pas le bon.", "This is not the right password.").into())],
+        lang,
+    )
+}
+
+/// `/mon-compte/confirmer`: the password again, after a remembered session sat idle, before
+/// a health document opens; then back to where the person was going.
+#[tracing::instrument(skip_all)]
+pub async fn confirm_password(
+    state: &AppState,
+    ctx: &RequestContext,
+    password: String,
+    next: &str,
+) -> FlowResult<Outcome> {
+    let lang = ctx.lang;
+    let user = ctx.require_user()?;
+    if password.is_empty() {
+        return Ok(Outcome::invalid(
+            vec![("password".into(), lang.t("Indiquez votre mot de passe.", "Enter your password.").into())],
+            lang,
+        ));
+    }
+    if !check_own_password(state, user.id, password).await? {
+        return Ok(wrong_password("password", lang));
+    }
+    if let Some(hash) = &ctx.session_hash {
+        session::reauthenticated(&state.db, hash, state.now()).await?;
+    }
+    leptos_axum::redirect(&crate::platform::redirect::local_or(&state.settings.public_url, next, home_of(user.kind)));
+    Ok(Outcome::ok())
+}
+
 /// Sends a reset link (or, for an address without account, a note saying so). Same answer
 /// in every case; redirects to the "check your e-mails" page.
 #[tracing::instrument(skip_all)]

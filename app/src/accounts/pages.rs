@@ -1,6 +1,6 @@
 //! Pages of the accounts journey.
 
-use super::api::{RequestPasswordReset, ResendVerification, SignIn, VerifyEmail};
+use super::api::{ConfirmPassword, RequestPasswordReset, ResendVerification, SignIn, VerifyEmail};
 use super::islands::{PasswordInput, SignUpForm};
 use super::store::{self, TokenPurpose, TokenState};
 use crate::form::{NoticeKind, Outcome, submitted};
@@ -285,4 +285,51 @@ pub fn ResetPasswordPage() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The password again before a health document, after a remembered session sat idle:
+/// shown by `/mon-compte/confirmer` and in place of the document's page itself.
+#[component]
+pub fn ConfirmPasswordForm(
+    /// Interface language.
+    lang: crate::i18n::Lang,
+    /// Where to go once confirmed (a local path).
+    next: String,
+) -> impl IntoView {
+    let sub = submitted::<Outcome>(<ConfirmPassword as ServerFn>::PATH);
+    let outcome = outcome_of(&sub, lang);
+    let error = outcome.as_ref().and_then(|o| o.error_for("password")).unwrap_or_default();
+    let next = if next.is_empty() { sub.value("next") } else { next };
+    let page = format!("/mon-compte/confirmer?suite={}", crate::pages::url_encode(&next));
+    view! {
+        <section class="panel narrow">
+            <h1>{lang.t("Confirmez votre mot de passe", "Confirm your password")}</h1>
+            <p class="form-intro">{crate::error::AppError::PasswordRequired.message(lang)}</p>
+            <Notice outcome=outcome/>
+            <PlainForm fn_path={<ConfirmPassword as ServerFn>::PATH} page=page>
+                <input type="hidden" name="next" value=next/>
+                <Input id="password" name="password" label=lang.t("Mot de passe", "Password") input_type="password"
+                    autocomplete="current-password" error=error/>
+                <button type="submit">{lang.t("Confirmer", "Confirm")}</button>
+            </PlainForm>
+            <p><a href="/mot-de-passe-oublie">{lang.t("Mot de passe oublié ?", "Forgot your password?")}</a></p>
+        </section>
+    }
+}
+
+/// `/mon-compte/confirmer`
+#[component]
+pub fn ConfirmPasswordPage() -> impl IntoView {
+    let ctx = request_context();
+    let lang = ctx.lang;
+    if ctx.user.is_none() {
+        return view! { <crate::pages::errors::ErrorPage lang=lang error=crate::error::AppError::SignInRequired/> }
+            .into_any();
+    }
+    let next = query_param("suite").unwrap_or_default();
+    view! {
+        <Title text=lang.t("Confirmez votre mot de passe", "Confirm your password")/>
+        <ConfirmPasswordForm lang=lang next=next/>
+    }
+    .into_any()
 }

@@ -378,6 +378,8 @@ struct ValidReport {
     title: String,
     structure_id: Option<i64>,
     site_id: Option<i64>,
+    /// The prescriber as sent ("CODE/site"), part of the body's fingerprint.
+    prescriber_text: String,
 }
 
 async fn validate_report(
@@ -432,6 +434,11 @@ async fn validate_report(
         title,
         structure_id,
         site_id,
+        prescriber_text: body
+            .prescriber
+            .as_ref()
+            .map(|p| format!("{}/{}", p.correspondent_code.trim().to_ascii_uppercase(), p.site_id.unwrap_or(0)))
+            .unwrap_or_default(),
     })
 }
 
@@ -456,10 +463,13 @@ pub async fn put_report(
     body: &ReportBody,
     pdf: Option<Pdf>,
 ) -> Result<ReportAnswer, LabError> {
+    // Checked (reads on their own connections) before the write transaction opens: a
+    // transaction that waits for a second connection of the pool can starve it.
+    let valid = validate_report(state, report_reference, body, pdf.as_ref()).await?;
     let mut tx = state.db.begin().await?;
     let mut stored = Vec::new();
     let result = async {
-        let answer = publish_report_in(state, &mut tx, caller, report_reference, body, pdf, &mut stored).await?;
+        let answer = publish_report_in(state, &mut tx, caller, valid, pdf, &mut stored).await?;
         tx.commit().await?;
         Ok(answer)
     }
@@ -505,7 +515,9 @@ pub async fn put_reports_batch(
     let result = async {
         let mut answers = Vec::new();
         for (reference, body, pdf) in batch {
-            answers.push(publish_report_in(state, &mut tx, caller, &reference, &body, Some(pdf), &mut stored).await?);
+            // One command at a time holds this transaction; its checks read beside it.
+            let valid = validate_report(state, &reference, &body, Some(&pdf)).await?;
+            answers.push(publish_report_in(state, &mut tx, caller, valid, Some(pdf), &mut stored).await?);
             progress();
         }
         tx.commit().await?;
@@ -521,12 +533,10 @@ async fn publish_report_in(
     state: &AppState,
     tx: &mut Tx,
     caller: &LabCaller,
-    report_reference: &str,
-    body: &ReportBody,
+    valid: ValidReport,
     pdf: Option<Pdf>,
     stored: &mut Vec<documents::store::Stored>,
 ) -> Result<ReportAnswer, LabError> {
-    let valid = validate_report(state, report_reference, body, pdf.as_ref()).await?;
     let Some(pdf) = pdf else { return Err(LabError::Internal("validated PDF missing".into())) };
     let ValidReport {
         reference: report_reference,
@@ -537,6 +547,7 @@ async fn publish_report_in(
         title,
         structure_id,
         site_id,
+        prescriber_text,
     } = valid;
     let head = ReportHead {
         record_id,
@@ -547,11 +558,6 @@ async fn publish_report_in(
         structure_id,
         site_id,
     };
-    let prescriber_text = body
-        .prescriber
-        .as_ref()
-        .map(|p| format!("{}/{}", p.correspondent_code.trim().to_ascii_uppercase(), p.site_id.unwrap_or(0)))
-        .unwrap_or_default();
     let hash = fingerprint(&[&patient, &prescriber_text, &sampled_on, &status, &title], &pdf);
     let now = state.now();
 
@@ -708,6 +714,9 @@ pub async fn put_invoice(
     );
     let now = state.now();
     let mut tx = state.db.begin().await?;
+    // Locked before it is read: a concurrent new version waits for this one and then builds
+    // on it, as reports do.
+    reports::lock_invoice(&mut tx, &invoice_reference).await?;
     let existing = reports::invoice_by_reference(&mut tx, &invoice_reference).await?;
     if let Some(inv) = &existing
         && inv.body_hash == hash
@@ -716,7 +725,7 @@ pub async fn put_invoice(
         return Ok(invoice_answer(inv, &body.correspondent_code, "unchanged", None));
     }
     let stored = documents::store::put(state, &mut tx, pdf.0).await?;
-    let result: Result<(i64, bool, Told), LabError> = async {
+    let result: Result<(reports::Invoice, bool, Told), LabError> = async {
         let (id, created) = match &existing {
             None => match reports::insert_invoice(&mut tx, &row, stored.id, &hash, now).await? {
                 Some(id) => (id, true),
@@ -731,14 +740,17 @@ pub async fn put_invoice(
         };
         let told = notices::invoice_published(state, &mut tx, id, structure_id, body.site_id).await?;
         record_audit(&mut tx, state, caller, "lab.invoice_published", "invoice", id, json!({})).await?;
+        // The answer says the version this call wrote, not whatever a later call made of it.
+        let written = reports::invoice_by_reference(&mut tx, &invoice_reference)
+            .await?
+            .ok_or_else(|| LabError::Internal("invoice vanished".into()))?;
         tx.commit().await?;
-        Ok((id, created, told))
+        Ok((written, created, told))
     }
     .await;
     match result {
-        Ok((_, created, told)) => {
+        Ok((inv, created, told)) => {
             state.wake_mailer();
-            let inv = reports::find_invoice(&state.db, &invoice_reference).await?.ok_or(LabError::NotFound)?;
             Ok(invoice_answer(
                 &inv,
                 &body.correspondent_code,

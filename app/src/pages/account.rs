@@ -21,7 +21,11 @@ pub fn MyAccountPage() -> impl IntoView {
     };
     let password_changed = query_param("mot-de-passe").is_some();
     let body = match user.kind {
-        UserKind::Patient => view! { <PatientProfiles user_id=user.id lang=lang/> }.into_any(),
+        UserKind::Patient => view! {
+            <crate::reports::pages::NewestReport user_id=user.id lang=lang/>
+            <PatientProfiles user_id=user.id lang=lang/>
+        }
+        .into_any(),
         UserKind::Professional | UserKind::Support => crate::pages::account_sections::sections(&user, lang),
     };
     let user_id = user.id;

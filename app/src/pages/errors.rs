@@ -46,6 +46,13 @@ pub fn ErrorPage(
     // "Sign in" becomes "your session expired" only for someone whose session did expire.
     let error = if error == crate::error::AppError::SignInRequired { ctx.sign_in_error() } else { error };
     set_status(error.status());
+    if error == crate::error::AppError::PasswordRequired {
+        return view! {
+            <Title text=lang.t("Confirmez votre mot de passe", "Confirm your password")/>
+            <crate::accounts::pages::ConfirmPasswordForm lang=lang next=ctx.path.clone()/>
+        }
+        .into_any();
+    }
     let title = match error {
         crate::error::AppError::SignInRequired => lang.t("Connexion nécessaire", "Sign-in required"),
         crate::error::AppError::SessionExpired => lang.t("Session expirée", "Session ended"),
@@ -71,4 +78,5 @@ pub fn ErrorPage(
             </ul>
         </section>
     }
+    .into_any()
 }

@@ -14,9 +14,11 @@ pub fn HomePage() -> impl IntoView {
     if let Some(user) = ctx.user {
         let name = user.first_name.clone();
         let body = match user.kind {
-            crate::domain::account::UserKind::Patient => {
-                view! { <crate::activation::pages::PatientProfiles user_id=user.id lang=lang/> }.into_any()
+            crate::domain::account::UserKind::Patient => view! {
+                <crate::reports::pages::NewestReport user_id=user.id lang=lang/>
+                <crate::activation::pages::PatientProfiles user_id=user.id lang=lang/>
             }
+            .into_any(),
             _ => crate::pages::account_sections::sections(&user, lang),
         };
         return view! {

@@ -84,6 +84,7 @@ pub async fn history(db: &super::db::Db, subject_type: &str, subject_id: i64) ->
 pub fn describe(action: &str, lang: crate::i18n::Lang) -> String {
     let (fr, en) = match action {
         "account.signed_up" => ("Compte créé", "Account created"),
+        "support.document_history" => ("Historique d'un document consulté", "Document history viewed"),
         "account.email_verified" => ("Adresse e-mail confirmée", "E-mail address confirmed"),
         "account.signed_in" => ("Connexion", "Signed in"),
         "account.password_checked" => {

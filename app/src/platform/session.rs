@@ -167,8 +167,9 @@ pub struct SessionInfo {
     pub remember: bool,
     /// What it carries over to the next stage.
     pub carried: NewSession,
-    /// True when the person was active in the last 30 minutes (or gave their password in
-    /// them): health documents open only in a fresh session.
+    /// False once the session sat idle for more than 30 minutes (a remembered one) until
+    /// the person gives their password again: health documents open only in a fresh
+    /// session. Staying active keeps it fresh; coming back after a pause does not.
     pub fresh: bool,
 }
 
@@ -177,6 +178,7 @@ struct SessionRow {
     last_seen_at: i64,
     stage: String,
     remember: i64,
+    needs_password: i64,
     device: String,
     authenticated_at: i64,
     handle: String,
@@ -194,7 +196,7 @@ struct SessionRow {
 pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionInfo>, sqlx::Error> {
     let hash = sha256_hex(token);
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.last_seen_at, s.stage, s.remember, s.device, s.authenticated_at, s.handle, \
+        "SELECT s.last_seen_at, s.stage, s.remember, s.needs_password, s.device, s.authenticated_at, s.handle, \
                 u.id, u.kind, u.status, u.first_name, u.last_name, u.is_admin, u.totp_enabled_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 \
@@ -214,14 +216,18 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionInfo
     if status == AccountStatus::Deactivated {
         return Ok(None);
     }
+    // A pause longer than the idle timeout (possible only for a remembered session) marks
+    // it until the password is given again; the mark survives the touch below.
+    let stale = row.needs_password != 0 || now - row.last_seen_at > IDLE_TIMEOUT;
     if now - row.last_seen_at > TOUCH_EVERY {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, needs_password = $2 WHERE token_hash = $3")
             .bind(now)
+            .bind(i64::from(stale))
             .bind(&hash)
             .execute(db.pool())
             .await?;
     }
-    let fresh = now - row.last_seen_at <= IDLE_TIMEOUT || now - row.authenticated_at <= IDLE_TIMEOUT;
+    let fresh = !stale;
     let user = CurrentUser {
         id: row.id,
         kind,
@@ -247,12 +253,14 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionInfo
 /// Records that the person gave their password again in this session (health documents
 /// after a long idle time).
 pub async fn reauthenticated(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET authenticated_at = $1, last_seen_at = $1 WHERE token_hash = $2")
-        .bind(now)
-        .bind(token_hash)
-        .execute(db.pool())
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE sessions SET authenticated_at = $1, last_seen_at = $1, needs_password = 0 WHERE token_hash = $2",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(db.pool())
+    .await
+    .map(|_| ())
 }
 
 /// Ends one session (sign-out).

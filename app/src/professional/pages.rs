@@ -62,6 +62,8 @@ pub fn ResultsPage() -> impl IntoView {
     let status = query("etat").filter(|v| v == "partial" || v == "complete");
     let new_only = query("nouveaux").is_some();
     let patient = query("patient").and_then(|v| v.parse::<i64>().ok());
+    let day = |name: &str| query(name).and_then(|v| crate::domain::date::Date::parse(&v).ok()).map(|d| d.iso());
+    let (sampled_from, sampled_to) = (day("du"), day("au"));
     let after = query("apres").and_then(|v| {
         let (at, id) = v.split_once('-')?;
         Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?))
@@ -81,6 +83,8 @@ pub fn ResultsPage() -> impl IntoView {
             new_only,
             after,
             record_id: patient,
+            sampled_from,
+            sampled_to,
         };
         let rows = match crate::reports::store::pro_reports(&state.db, &scope_of(&access), &filter, PAGE_ROWS).await {
             Ok(r) => r,
@@ -101,6 +105,11 @@ pub fn ResultsPage() -> impl IntoView {
                 if let Some(p) = patient {
                     q.push_str(&format!("&patient={p}"));
                 }
+                for (name, value) in [("du", &filter.sampled_from), ("au", &filter.sampled_to)] {
+                    if let Some(v) = value {
+                        q.push_str(&format!("&{name}={v}"));
+                    }
+                }
                 q
             },
         );
@@ -111,19 +120,32 @@ pub fn ResultsPage() -> impl IntoView {
             <h1>{title}</h1>
             <p class="meta">{lang.t("Vos sites : ", "Your sites: ")}{your_sites}</p>
             <p><a class="button button-secondary" href="/resultats/recherche">{lang.t("Rechercher un patient", "Find a patient")}</a></p>
-            <form method="get" action="/resultats" class="filters panel">
-                <label for="site">{lang.t("Site", "Site")}</label>
-                <select id="site" name="site">
-                    <option value="">{lang.t("Tous mes sites", "All my sites")}</option>
-                    {sites.iter().map(|s| view! { <option value=s.id.to_string() selected=filter.site_id == Some(s.id)>{s.name.clone()}</option> }).collect_view()}
-                </select>
-                <label for="etat">{lang.t("État", "Status")}</label>
-                <select id="etat" name="etat">
-                    <option value="">{lang.t("Tous", "All")}</option>
-                    <option value="partial" selected=filter.status.as_deref() == Some("partial")>{lang.t("Résultats partiels", "Partial results")}</option>
-                    <option value="complete" selected=filter.status.as_deref() == Some("complete")>{lang.t("Complet", "Complete")}</option>
-                </select>
+            <form method="get" action="/resultats" class="filters filters-auto panel" role="search">
+                <div class="field">
+                    <label for="du">{lang.t("Prélevé du", "Sampled from")}</label>
+                    <input id="du" name="du" type="date" value=filter.sampled_from.clone().unwrap_or_default()/>
+                </div>
+                <div class="field">
+                    <label for="au">{lang.t("au", "to")}</label>
+                    <input id="au" name="au" type="date" value=filter.sampled_to.clone().unwrap_or_default()/>
+                </div>
+                <div class="field">
+                    <label for="site">{lang.t("Site", "Site")}</label>
+                    <select id="site" name="site">
+                        <option value="">{lang.t("Tous mes sites", "All my sites")}</option>
+                        {sites.iter().map(|s| view! { <option value=s.id.to_string() selected=filter.site_id == Some(s.id)>{s.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="etat">{lang.t("État", "Status")}</label>
+                    <select id="etat" name="etat">
+                        <option value="">{lang.t("Tous", "All")}</option>
+                        <option value="partial" selected=filter.status.as_deref() == Some("partial")>{lang.t("Résultats partiels", "Partial results")}</option>
+                        <option value="complete" selected=filter.status.as_deref() == Some("complete")>{lang.t("Complet", "Complete")}</option>
+                    </select>
+                </div>
                 <label class="choice"><input type="checkbox" name="nouveaux" value="1" checked=new_only/>" "{lang.t("Nouveaux seulement", "New only")}</label>
+                {patient.map(|p| view! { <input type="hidden" name="patient" value=p.to_string()/> })}
                 <button type="submit" class="button-secondary">{lang.t("Filtrer", "Filter")}</button>
             </form>
             {if rows.is_empty() {
@@ -141,7 +163,7 @@ pub fn ResultsPage() -> impl IntoView {
                                 view! { <tr>
                                     <td data-label=lang.t("Patient", "Patient")>{r.patient.clone()}" ("{french_date(&r.birth_date, lang)}")"</td>
                                     <td data-label=lang.t("Prélèvement", "Sampled")>{r.sampled_on.as_deref().map(|d| french_date(d, lang)).unwrap_or_default()}</td>
-                                    <td data-label=lang.t("Compte rendu", "Report")><a href=format!("/resultats/{}/pdf", r.id)>{title}" (PDF)"</a>
+                                    <td data-label=lang.t("Compte rendu", "Report")><a href=format!("/resultats/{}/pdf", r.id)>{title}" (PDF"{r.size.map(|b| format!(", {}", crate::reports::pages::file_size(b, lang)))}")"</a>
                                         {(!r.opened.0).then(|| view! { " " <span class="tag tag-new">{lang.t("Nouveau", "New")}</span> })}</td>
                                     <td data-label=lang.t("Site", "Site")>{r.site_name.clone().unwrap_or_default()}</td>
                                     <td data-label=lang.t("État", "Status")>{if r.status == "complete" { lang.t("Complet", "Complete") } else { lang.t("Résultats partiels", "Partial results") }}</td>
@@ -197,7 +219,7 @@ pub fn InvoicesPage() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|i| view! { <tr>
-                                <td data-label=lang.t("Facture", "Invoice")><a href=format!("/factures/{}/pdf", i.id)>{i.reference.clone()}" (PDF)"</a></td>
+                                <td data-label=lang.t("Facture", "Invoice")><a href=format!("/factures/{}/pdf", i.id)>{i.reference.clone()}" (PDF, "{crate::reports::pages::file_size(i.size, lang)}")"</a></td>
                                 <td data-label=lang.t("Période", "Period")>{french_date(&i.period_start, lang)}" – "{french_date(&i.period_end, lang)}</td>
                                 <td data-label=lang.t("Montant", "Amount")>{euros(i.amount_cents)}</td>
                                 <td data-label=lang.t("Échéance", "Due")>{french_date(&i.due_on, lang)}</td>

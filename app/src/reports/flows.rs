@@ -33,6 +33,7 @@ pub async fn open_for_patient(
     download: bool,
 ) -> FlowResult<OpenedDocument> {
     let user = ctx.require_user()?;
+    require_fresh(ctx)?;
     if user.kind != UserKind::Patient {
         return Err(AppError::Forbidden.into());
     }
@@ -47,6 +48,12 @@ pub async fn open_for_patient(
         Opening { document_id: chosen.document_id, item_kind: "report", item_id: report.id, version: chosen.version };
     let bytes = open_and_record(state, &opening, user.id, download).await?;
     Ok(OpenedDocument { bytes, file_name: report_file_name(&chosen.sampled_on, chosen.version) })
+}
+
+/// A health document opens only in a fresh session: after a remembered session sat idle,
+/// the password first.
+pub fn require_fresh(ctx: &RequestContext) -> FlowResult<()> {
+    if ctx.fresh { Ok(()) } else { Err(AppError::PasswordRequired.into()) }
 }
 
 /// Which document version is being opened, and as what.
@@ -123,6 +130,7 @@ pub async fn open_for_professional(
     download: bool,
 ) -> FlowResult<OpenedDocument> {
     let scope = pro_scope(state, ctx, kind).await?;
+    require_fresh(ctx)?;
     let (opening, file_name) = match kind {
         ProDocument::Report => {
             let report = store::pro_report(&state.db, &scope, id).await?.ok_or(AppError::Forbidden)?;

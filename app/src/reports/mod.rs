@@ -4,6 +4,7 @@
 
 pub mod emails;
 pub mod flows;
+pub mod history;
 pub mod notices;
 pub mod pages;
 pub mod preferences;

@@ -29,6 +29,18 @@ fn status_tag(status: &str, lang: Lang) -> impl IntoView + use<> {
     }
 }
 
+/// A document's size as its link says it: "48 ko", "2,4 Mo" (kB and MB in English).
+pub fn file_size(bytes: i64, lang: Lang) -> String {
+    let (kb, mb) = if lang == Lang::Fr { ("ko", "Mo") } else { ("kB", "MB") };
+    if bytes >= 1024 * 1024 {
+        let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+        let sep = if lang == Lang::Fr { ',' } else { '.' };
+        format!("{}{sep}{} {mb}", tenths / 10, tenths % 10)
+    } else {
+        format!("{} {kb}", (bytes + 1023) / 1024)
+    }
+}
+
 fn title_of(r: &PatientReport, lang: Lang) -> String {
     r.title.clone().unwrap_or_else(|| lang.t("Compte rendu", "Report").to_string())
 }
@@ -99,6 +111,34 @@ pub fn MyResultsPage() -> impl IntoView {
     .into_any()
 }
 
+/// The first thing a signed-in patient sees at home: their newest report, a link to all.
+/// Nothing when no report was published yet (the profiles below say what to expect).
+#[component]
+pub fn NewestReport(
+    /// The patient.
+    user_id: i64,
+    /// Interface language.
+    lang: Lang,
+) -> impl IntoView {
+    Suspend::new(async move {
+        let state = app_state().ok()?;
+        let r = store::newest_patient_report(&state.db, user_id)
+            .await
+            .inspect_err(|e| tracing::error!(error = %e, "newest report"))
+            .ok()
+            .flatten()?;
+        Some(view! {
+            <section class="panel newest-report">
+                <h2>{lang.t("Votre dernier compte rendu", "Your latest report")}</h2>
+                <p><a href=format!("/mes-resultats/{}", r.id)><strong>{title_of(&r, lang)}</strong></a>
+                    {(!r.opened.0 && r.version > 0).then(|| view! { " " <span class="tag tag-new">{lang.t("Nouveau", "New")}</span> })}</p>
+                <p class="meta">{lang.t("Prélèvement du ", "Sampled on ")}{sampled(&r, lang)}" · "{status_tag(&r.status, lang)}</p>
+                <p><a href="/mes-resultats">{lang.t("Tous mes résultats", "All my results")}</a></p>
+            </section>
+        })
+    })
+}
+
 /// `/mes-resultats/:id`: one report, its versions and who opened it.
 #[component]
 pub fn MyReportPage() -> impl IntoView {
@@ -108,6 +148,9 @@ pub fn MyReportPage() -> impl IntoView {
         return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any();
     };
     let id = use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    if !ctx.fresh {
+        return view! { <ErrorPage lang=lang error=AppError::PasswordRequired/> }.into_any();
+    }
     Suspend::new(async move {
         let Ok(state) = app_state() else { return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any() };
         let report = match store::patient_report(&state.db, user.id, id).await {
@@ -122,14 +165,7 @@ pub fn MyReportPage() -> impl IntoView {
         let sizes = crate::documents::store::sizes(&state.db, &versions.iter().map(|v| v.document_id).collect::<Vec<_>>())
             .await
             .unwrap_or_default();
-        let size_of = move |document_id: i64| {
-            let bytes = sizes.iter().find(|(d, _)| *d == document_id).map_or(0, |(_, s)| *s);
-            if bytes >= 1024 * 1024 {
-                format!("{:.1} Mo", bytes as f64 / 1024.0 / 1024.0).replace('.', if lang == Lang::Fr { "," } else { "." })
-            } else {
-                format!("{} ko", (bytes + 1023) / 1024)
-            }
-        };
+        let size_of = move |document_id: i64| file_size(sizes.iter().find(|(d, _)| *d == document_id).map_or(0, |(_, s)| *s), lang);
         let title = title_of(&report, lang);
         let latest = versions.first().cloned();
         let earlier: Vec<_> = versions.iter().skip(1).cloned().collect();
@@ -190,4 +226,17 @@ pub fn MyReportPage() -> impl IntoView {
         .into_any()
     })
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(file_size(1, Lang::Fr), "1 ko");
+        assert_eq!(file_size(48 * 1024, Lang::Fr), "48 ko");
+        assert_eq!(file_size(2_516_582, Lang::Fr), "2,4 Mo");
+        assert_eq!(file_size(2_516_582, Lang::En), "2.4 MB");
+    }
 }

@@ -181,9 +181,9 @@ pub fn PatientSearchPage() -> impl IntoView {
                     "All three fields are required. The search covers your structure's patients, for your sites.",
                 )}</p>
                 <PlainForm fn_path={<SearchPatients as ServerFn>::PATH} page="/resultats/recherche">
-                    <Input id="nir" name="nir" label="Numéro de sécurité sociale (NIR)" autocomplete="off" inputmode="text" error=nir_error.unwrap_or_default()/>
-                    <Input id="last_name" name="last_name" label="Nom" value=last error=last_error.unwrap_or_default()/>
-                    <Input id="first_name" name="first_name" label="Prénom" value=first error=first_error.unwrap_or_default()/>
+                    <Input id="nir" name="nir" label=lang.t("Numéro de sécurité sociale (NIR)", "Social security number (NIR)") autocomplete="off" inputmode="text" error=nir_error.unwrap_or_default()/>
+                    <Input id="last_name" name="last_name" label=lang.t("Nom", "Last name") value=last error=last_error.unwrap_or_default()/>
+                    <Input id="first_name" name="first_name" label=lang.t("Prénom", "First name") value=first error=first_error.unwrap_or_default()/>
                     <p class="actions">
                         <button type="submit">{lang.t("Rechercher", "Search")}</button>
                         <a class="button button-secondary" href="/resultats/recherche">{lang.t("Réinitialiser", "Reset")}</a>

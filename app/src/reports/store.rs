@@ -273,6 +273,17 @@ pub async fn invoice_by_reference(tx: &mut Tx, reference: &str) -> Result<Option
         .await
 }
 
+/// Locks an invoice's row, if it exists, until the transaction ends (a no-op update), so
+/// that concurrent new versions of one invoice queue instead of failing; SQLite's write
+/// transaction already serialises them.
+pub async fn lock_invoice(tx: &mut Tx, reference: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invoices SET updated_at = updated_at WHERE reference = $1")
+        .bind(reference)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
 /// Same, outside a transaction.
 pub async fn find_invoice(db: &Db, reference: &str) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE reference = $1"))
@@ -462,6 +473,14 @@ pub async fn patient_reports(db: &Db, user_id: i64) -> Result<Vec<PatientReport>
         .await
 }
 
+/// The newest report of the records linked to an account, for its home page.
+pub async fn newest_patient_report(db: &Db, user_id: i64) -> Result<Option<PatientReport>, sqlx::Error> {
+    sqlx::query_as(&format!("{PATIENT_REPORT} ORDER BY r.available_at DESC, r.id DESC LIMIT 1"))
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await
+}
+
 /// One report, if the account may see it (linked record, not withdrawn): the permission
 /// check is the query itself.
 pub async fn patient_report(db: &Db, user_id: i64, report_id: i64) -> Result<Option<PatientReport>, sqlx::Error> {
@@ -575,6 +594,8 @@ pub struct ProReport {
     pub available_at: i64,
     /// The site's name.
     pub site_name: Option<String>,
+    /// Size in bytes of the latest version's PDF (none before the lab sent one).
+    pub size: Option<i64>,
     /// Whether this person opened it since its latest version.
     #[sqlx(try_from = "i64")]
     pub opened: crate::platform::db::Flag,
@@ -593,28 +614,32 @@ pub struct ProFilter {
     pub after: Option<(i64, i64)>,
     /// One patient's record (from the NIR search).
     pub record_id: Option<i64>,
+    /// Sampled on or after this date (AAAA-MM-JJ).
+    pub sampled_from: Option<String>,
+    /// Sampled on or before this date (AAAA-MM-JJ).
+    pub sampled_to: Option<String>,
 }
 
-fn pro_report_query<'a>(scope: &ProScope) -> sqlx::QueryBuilder<'a, sqlx::Any> {
-    let mut q = sqlx::QueryBuilder::new(
-        "SELECT r.id, p.first_names || ' ' || p.last_name AS patient, p.birth_date, r.title, r.sampled_on, r.status, \
-         r.available_at, s.name AS site_name, CASE WHEN EXISTS (SELECT 1 FROM document_accesses a WHERE a.item_kind = 'report' \
-         AND a.item_id = r.id AND a.user_id = ",
-    );
-    q.push_bind(scope.user_id);
-    q.push(
-        " AND a.at >= r.available_at) THEN 1 ELSE 0 END AS opened FROM reports r JOIN patient_records p ON p.id = r.record_id \
-         LEFT JOIN sites s ON s.id = r.site_id WHERE",
-    );
-    push_scope(&mut q, "r", scope);
-    q
-}
+const PRO_REPORT_SELECT: &str = "SELECT r.id, p.first_names || ' ' || p.last_name AS patient, p.birth_date, r.title, \
+     r.sampled_on, r.status, r.available_at, s.name AS site_name, (SELECT d.size FROM report_versions v \
+     JOIN documents d ON d.id = v.document_id WHERE v.report_id = r.id ORDER BY v.version DESC LIMIT 1) AS size, \
+     CASE WHEN EXISTS (SELECT 1 FROM document_accesses a WHERE a.item_kind = 'report' AND a.item_id = r.id AND a.user_id = ";
+const PRO_REPORT_FROM: &str = " AND a.at >= r.available_at) THEN 1 ELSE 0 END AS opened FROM reports r \
+     JOIN patient_records p ON p.id = r.record_id LEFT JOIN sites s ON s.id = r.site_id WHERE";
 
-/// A page of the reports a professional may see, newest first (keyset paging: the next
-/// page starts after the last row's `(available_at, id)`).
-pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -> Result<Vec<ProReport>, sqlx::Error> {
-    let mut q = pro_report_query(scope);
-    if let Some(site) = f.site_id {
+/// Adds one branch of the Results list: the scope, the filters, `site` when given, and the
+/// order and limit (so each branch walks `reports_prescriber` or `reports_structure_recent`
+/// backwards and stops early, whatever plan the database keeps for the statement).
+fn push_report_branch(
+    q: &mut sqlx::QueryBuilder<'_, sqlx::Any>,
+    scope: &ProScope,
+    f: &ProFilter,
+    site: Option<i64>,
+    limit: i64,
+) {
+    q.push(PRO_REPORT_SELECT).push_bind(scope.user_id).push(PRO_REPORT_FROM);
+    push_scope(q, "r", scope);
+    if let Some(site) = site {
         q.push(" AND r.site_id = ").push_bind(site);
     }
     if let Some(status) = &f.status {
@@ -622,6 +647,12 @@ pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -
     }
     if let Some(record) = f.record_id {
         q.push(" AND r.record_id = ").push_bind(record);
+    }
+    if let Some(from) = &f.sampled_from {
+        q.push(" AND r.sampled_on >= ").push_bind(from.clone());
+    }
+    if let Some(to) = &f.sampled_to {
+        q.push(" AND r.sampled_on <= ").push_bind(to.clone());
     }
     if f.new_only {
         q.push(" AND NOT EXISTS (SELECT 1 FROM document_accesses a2 WHERE a2.item_kind = 'report' AND a2.item_id = r.id AND a2.user_id = ")
@@ -632,13 +663,46 @@ pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -
         q.push(" AND (r.available_at < ").push_bind(at).push(" OR (r.available_at = ").push_bind(at);
         q.push(" AND r.id < ").push_bind(id).push("))");
     }
-    q.push(format!(" ORDER BY r.available_at DESC, r.id DESC LIMIT {}", limit.clamp(1, 200)));
+    q.push(format!(" ORDER BY r.available_at DESC, r.id DESC LIMIT {limit}"));
+}
+
+/// A page of the reports a professional may see, newest first (keyset paging: the next
+/// page starts after the last row's `(available_at, id)`). Someone limited to some sites
+/// gets one branch per site, merged: a sort of at most `limit` rows per site, never of all
+/// the reports of those sites.
+pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -> Result<Vec<ProReport>, sqlx::Error> {
+    let limit = limit.clamp(1, 200);
+    let branches: Vec<Option<i64>> = match (f.site_id, scope.all_sites) {
+        (Some(site), _) => vec![Some(site)],
+        (None, true) => vec![None],
+        (None, false) => {
+            crate::professional::store::chosen_sites(db, scope.user_id).await?.into_iter().map(Some).collect()
+        }
+    };
+    let mut q = sqlx::QueryBuilder::new("");
+    match branches.as_slice() {
+        [] => return Ok(Vec::new()),
+        [one] => push_report_branch(&mut q, scope, f, *one, limit),
+        many => {
+            for (i, site) in many.iter().enumerate() {
+                if i > 0 {
+                    q.push(" UNION ALL ");
+                }
+                q.push("SELECT * FROM (");
+                push_report_branch(&mut q, scope, f, *site, limit);
+                q.push(format!(") AS b{i}"));
+            }
+            q.push(format!(" ORDER BY available_at DESC, id DESC LIMIT {limit}"));
+        }
+    }
     crate::platform::db::fetch_built(db, q).await
 }
 
 /// One report, if the professional's scope includes it.
 pub async fn pro_report(db: &Db, scope: &ProScope, id: i64) -> Result<Option<ProReport>, sqlx::Error> {
-    let mut q = pro_report_query(scope);
+    let mut q = sqlx::QueryBuilder::new(PRO_REPORT_SELECT);
+    q.push_bind(scope.user_id).push(PRO_REPORT_FROM);
+    push_scope(&mut q, "r", scope);
     q.push(" AND r.id = ").push_bind(id);
     Ok(crate::platform::db::fetch_built(db, q).await?.into_iter().next())
 }
@@ -662,6 +726,8 @@ pub struct ProInvoice {
     pub version: i64,
     /// The sealed PDF.
     pub document_id: i64,
+    /// Its size in bytes.
+    pub size: i64,
     /// The site's name.
     pub site_name: Option<String>,
 }
@@ -669,7 +735,8 @@ pub struct ProInvoice {
 fn pro_invoice_query<'a>(scope: &ProScope) -> sqlx::QueryBuilder<'a, sqlx::Any> {
     let mut q = sqlx::QueryBuilder::new(
         "SELECT i.id, i.reference, i.period_start, i.period_end, i.amount_cents, i.due_on, i.version, i.document_id, \
-         s.name AS site_name FROM invoices i LEFT JOIN sites s ON s.id = i.site_id WHERE",
+         d.size, s.name AS site_name FROM invoices i JOIN documents d ON d.id = i.document_id \
+         LEFT JOIN sites s ON s.id = i.site_id WHERE",
     );
     push_scope(&mut q, "i", scope);
     q

@@ -127,18 +127,9 @@ pub async fn disable(state: &AppState, ctx: &RequestContext, current_password: S
     if user.kind == UserKind::Support {
         return Err(AppError::Forbidden.into());
     }
-    limits::check(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
-    let stored = accounts::find_by_id(&state.db, user.id).await?.and_then(|u| u.password_hash);
-    if !state.hasher.verify(current_password, stored).await? {
-        return Ok(Outcome::invalid(
-            vec![(
-                "current_password".into(),
-                lang.t("Ce mot de passe n'est pas le bon.", "This is not the right password.").into(),
-            )],
-            lang,
-        ));
+    if !crate::accounts::flows::check_own_password(state, user.id, current_password).await? {
+        return Ok(crate::accounts::flows::wrong_password("current_password", lang));
     }
-    limits::forget(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
     let now = state.now();
     let not_on = || {
         Outcome::notice(

@@ -6,7 +6,6 @@ use crate::domain::password;
 use crate::error::{AppError, FlowResult};
 use crate::form::{NoticeKind, Outcome};
 use crate::i18n::Lang;
-use crate::platform::limits::{self, LimitedAction};
 use crate::platform::mail::outbox;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry, session};
 
@@ -75,17 +74,9 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Ok(Outcome::invalid(errors, lang));
     }
-    limits::check(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
-    if !state.hasher.verify(current, account.password_hash.clone()).await? {
-        return Ok(Outcome::invalid(
-            vec![(
-                "current_password".into(),
-                lang.t("Ce mot de passe n'est pas le bon.", "This is not the right password.").into(),
-            )],
-            lang,
-        ));
+    if !crate::accounts::flows::check_own_password(state, user.id, current).await? {
+        return Ok(crate::accounts::flows::wrong_password("current_password", lang));
     }
-    limits::forget(state, LimitedAction::PasswordCheck { user_id: user.id }).await?;
     let hash = state.hasher.hash(new_password).await?;
     let now = state.now();
     let mut tx = state.db.begin().await?;

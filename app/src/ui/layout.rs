@@ -130,6 +130,7 @@ async fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> (Ve
             links.push(("/support/demandes".into(), lang.t("Demandes", "Requests").into(), 0));
             links.push(("/support/verifications".into(), lang.t("Vérifications", "Identity checks").into(), waiting));
             links.push(("/support/structures".into(), lang.t("Structures", "Structures").into(), 0));
+            links.push(("/support/documents".into(), lang.t("Documents", "Documents").into(), 0));
             links.push(("/admin/utilisateurs".into(), lang.t("Utilisateurs", "Users").into(), 0));
         }
         UserKind::Patient => {

@@ -533,3 +533,42 @@ async fn a_lab_system_holding_only_a_token_gets_a_code_publishes_and_the_patient
     assert_eq!((answer["outcome"].as_str(), answer["links_sent_to_review"].as_u64()), (Some("updated"), Some(1)));
     assert_eq!(app.links("lab_review").await, 1);
 }
+
+#[tokio::test]
+async fn concurrent_new_versions_of_one_report_or_invoice_all_land_in_order() {
+    let app = TestApp::spawn().await;
+    let s = app.structures().await;
+    let lab = std::sync::Arc::new(Lab::new(&app).await);
+    assert_eq!(lab.put("/patients/P-1", patient_body()).await.0, 201);
+    let invoice = |amount: i64| {
+        json!({ "correspondent_code": "86BV01", "site_id": s.open_sites[0], "period_start": "2026-10-01",
+                "period_end": "2026-10-31", "amount_cents": amount, "due_on": "2026-12-15", "pdf_base64": b64(&pdf(2048)) })
+    };
+    assert_eq!(lab.put("/reports/CR-1", report_body("P-1", "partial", None, &pdf(2048))).await.0, 201);
+    assert_eq!(lab.put("/invoices/F-1", invoice(100)).await.0, 201);
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..6i64 {
+        let (one, other) = (lab.clone(), lab.clone());
+        let mut body = report_body("P-1", "partial", None, &pdf(2048));
+        body["title"] = json!(format!("Bilan {i}"));
+        calls.spawn(async move { one.put("/reports/CR-1", body).await });
+        let body = invoice(200 + i);
+        calls.spawn(async move { other.put("/invoices/F-1", body).await });
+    }
+    let mut report_versions = Vec::new();
+    let mut invoice_versions = Vec::new();
+    while let Some(done) = calls.join_next().await {
+        let (status, answer) = done.unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let version = answer["version"].as_i64().unwrap();
+        if answer.get("amount_cents").is_some() {
+            invoice_versions.push(version);
+        } else {
+            report_versions.push(version);
+        }
+    }
+    report_versions.sort();
+    invoice_versions.sort();
+    assert_eq!(report_versions, [2, 3, 4, 5, 6, 7], "each call its own version, none lost");
+    assert_eq!(invoice_versions, [2, 3, 4, 5, 6, 7]);
+}

@@ -291,3 +291,181 @@ async fn a_professional_finds_a_patient_by_nir_and_names_only_within_reach() {
     assert_eq!(r.status(), 429);
     assert!(!Page::parse(&r.text().await.unwrap()).reads("fiche trouvée"));
 }
+
+#[tokio::test]
+async fn after_a_pause_a_remembered_session_asks_for_the_password_before_a_document() {
+    let app = TestApp::spawn().await;
+    let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
+    let code = record_with_code(&app, &token, "P-1").await;
+    app.verified_patient("marie.martin@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    let r = app.activate(&[("code", &code), ("birth_date", "1985-03-14"), ("relation", "self")]).await;
+    assert_eq!(r.status(), 303);
+    let id = publish(&app, &token, "CR-1", "P-1", "complete", b"%PDF-1.7 report").await;
+    let phone = app.new_browser();
+    submit_with(
+        &phone,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "marie.martin@exemple.fr"), ("password", PASSWORD), ("remember", "on")],
+    )
+    .await;
+    let pdf = app.url(&format!("/mes-resultats/{id}/pdf"));
+    let report_page = format!("/mes-resultats/{id}");
+    // The home page shows the newest report first; an active session opens it at once.
+    let home = Page::parse(&phone.get(app.url("/")).send().await.unwrap().text().await.unwrap());
+    assert!(home.reads("Votre dernier compte rendu") && home.reads("Bilan sanguin"), "{}", home.text());
+    assert_eq!(home.attr("section.newest-report a", "href").as_deref(), Some(report_page.as_str()));
+    assert_eq!(phone.get(&pdf).send().await.unwrap().status(), 200);
+
+    // 31 minutes later: the list still shows, but no document opens before the password,
+    // and looking at another page in between does not lift that.
+    app.clock.advance(31 * 60 * 1000);
+    assert_eq!(phone.get(app.url("/mes-resultats")).send().await.unwrap().status(), 200);
+    let r = phone.get(&pdf).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/mon-compte/confirmer?suite={report_page}"));
+    let r = phone.get(app.url(&report_page)).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let page = Page::parse(&r.text().await.unwrap());
+    assert!(page.reads("Confirmez votre mot de passe") && !page.reads("Bilan sanguin"), "{}", page.text());
+    assert_eq!(page.count("input#password"), 1);
+    let confirm = format!("/mon-compte/confirmer?suite={report_page}");
+    let r = submit_with(
+        &phone,
+        &app.base,
+        &confirm,
+        "/api/confirmer-mot-de-passe",
+        &[("password", "pas-le-bon-mot-de-passe"), ("next", &report_page)],
+    )
+    .await;
+    assert!(Page::parse(&r.text().await.unwrap()).reads("Ce mot de passe n'est pas le bon."));
+    assert_eq!(phone.get(&pdf).send().await.unwrap().status(), 303, "still asked");
+    let r = submit_with(
+        &phone,
+        &app.base,
+        &confirm,
+        "/api/confirmer-mot-de-passe",
+        &[("password", PASSWORD), ("next", &report_page)],
+    )
+    .await;
+    assert_eq!(location(&r), report_page, "back to the report");
+    assert_eq!(phone.get(&pdf).send().await.unwrap().status(), 200);
+    // A password attempt is counted like any current-password check.
+    let key = format!("password-check:{}", app.user_id("marie.martin@exemple.fr").await);
+    let left: Option<i64> = sqlx::query_scalar("SELECT count FROM rate_limits WHERE key = $1")
+        .bind(&key)
+        .fetch_optional(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, None, "a right password clears the count");
+}
+
+#[tokio::test]
+async fn results_filter_by_sampling_period_and_links_say_their_size() {
+    let app = TestApp::spawn().await;
+    let s = app.structures().await;
+    let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
+    record_with_code(&app, &token, "P-1").await;
+    let lab = reqwest::Client::new();
+    let mut body = b"%PDF-1.7\n".to_vec();
+    body.resize(3 * 1024, b' ');
+    let pdf = base64::engine::general_purpose::STANDARD.encode(body);
+    for (reference, sampled, title) in
+        [("CR-1", "2026-01-10", "Bilan de janvier"), ("CR-2", "2026-03-02", "Bilan de mars")]
+    {
+        let r = lab
+            .put(app.url(&format!("/api/lab/v1/reports/{reference}")))
+            .bearer_auth(&token)
+            .json(
+                &json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": s.open_sites[0] },
+                           "sampled_on": sampled, "status": "complete", "title": title, "pdf_base64": pdf }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    app.professional("tout@labo.test", "86BV01", true, true, None, false).await;
+    let pro = app.browser_as("tout@labo.test").await;
+    let list = |q: &'static str| {
+        let (pro, url) = (pro.clone(), app.url(&format!("/resultats{q}")));
+        async move { Page::parse(&pro.get(url).send().await.unwrap().text().await.unwrap()) }
+    };
+    let all = list("").await;
+    assert!(all.reads("Bilan de janvier") && all.reads("Bilan de mars"));
+    assert!(all.texts("td a").iter().any(|t| t == "Bilan de mars (PDF, 3 ko)"), "{:?}", all.texts("td a"));
+    let march = list("?du=2026-02-01").await;
+    assert!(march.reads("Bilan de mars") && !march.reads("Bilan de janvier"));
+    assert_eq!(march.attr("input#du", "value").as_deref(), Some("2026-02-01"), "the filter stays filled");
+    let january = list("?du=2026-01-01&au=2026-01-31").await;
+    assert!(january.reads("Bilan de janvier") && !january.reads("Bilan de mars"));
+    let none = list("?au=2025-12-31").await;
+    assert!(none.reads("Aucun compte rendu pour ces critères."));
+
+    // Someone holding two sites: one list, both sites merged newest first.
+    let r = lab
+        .put(app.url("/api/lab/v1/reports/CR-3"))
+        .bearer_auth(&token)
+        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": s.open_sites[1] },
+                       "sampled_on": "2026-03-05", "status": "partial", "title": "Bilan du second site", "pdf_base64": pdf }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let both = [s.open_sites[0], s.open_sites[1]];
+    app.professional("deux-sites@labo.test", "86BV01", true, false, Some(&both), false).await;
+    let two = app.browser_as("deux-sites@labo.test").await;
+    let page = Page::parse(&two.get(app.url("/resultats")).send().await.unwrap().text().await.unwrap());
+    let titles: Vec<String> =
+        page.texts("td a").into_iter().map(|t| t.split(" (PDF").next().unwrap().to_string()).collect();
+    assert_eq!(titles, ["Bilan du second site", "Bilan de mars", "Bilan de janvier"]);
+    let page = Page::parse(&two.get(app.url("/resultats?etat=partial")).send().await.unwrap().text().await.unwrap());
+    assert_eq!(page.texts("td a").len(), 1, "filters apply to every site");
+}
+
+#[tokio::test]
+async fn support_sees_the_whole_history_of_a_document_and_no_one_else_does() {
+    let app = TestApp::spawn().await;
+    let s = app.structures().await;
+    let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
+    let code = record_with_code(&app, &token, "P-1").await;
+    app.verified_patient("marie.martin@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    app.activate(&[("code", &code), ("birth_date", "1985-03-14"), ("relation", "self")]).await;
+    let r = reqwest::Client::new()
+        .put(app.url("/api/lab/v1/reports/CR-1"))
+        .bearer_auth(&token)
+        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": s.open_sites[0] },
+                       "sampled_on": "2026-01-10", "status": "complete", "title": "Bilan sanguin",
+                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 report") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = sesame_app::reports::store::find_report(&app.db, "CR-1").await.unwrap().unwrap().id;
+    assert_eq!(app.client.get(app.url(&format!("/mes-resultats/{id}/pdf"))).send().await.unwrap().status(), 200);
+    app.professional("bruno.caron@labo.test", "86BV01", true, false, None, false).await;
+    let pro = app.browser_as("bruno.caron@labo.test").await;
+    assert_eq!(pro.get(app.url(&format!("/resultats/{id}/pdf?telecharger=1"))).send().await.unwrap().status(), 200);
+
+    let support = app.support_agent().await;
+    let html = support.get(app.url("/support/documents?reference=CR-1")).send().await.unwrap().text().await.unwrap();
+    let page = Page::parse(&html);
+    let rows = page.texts("tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains("Laboratoire BioVienne") && rows[0].contains("téléchargé"), "{rows:?}");
+    assert!(rows[1].contains("Marie Martin (patient ou proche)") && rows[1].contains("ouvert"), "{rows:?}");
+    assert!(page.reads("Version 1 — complet"));
+    let unknown =
+        support.get(app.url("/support/documents?reference=CR-404")).send().await.unwrap().text().await.unwrap();
+    assert!(Page::parse(&unknown).reads("Aucun document ne porte cette référence."));
+    let viewed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'support.document_history'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(viewed, 1, "each look at a history is audited");
+    // Neither the patient nor the professional sees support's page.
+    for c in [&app.client, &pro] {
+        assert_eq!(c.get(app.url("/support/documents?reference=CR-1")).send().await.unwrap().status(), 403);
+    }
+}

@@ -1,8 +1,9 @@
 //! Password hashing with argon2id on a fixed pool of threads, with a bounded number in flight.
 //!
 //! Each hash takes 19 MiB and tens of milliseconds of one core. One worker thread per core
-//! does the hashing, each reusing its own 19 MiB block: memory is exactly `cores × 19 MiB`,
-//! whatever the load, and the async runtime never blocks. A bounded queue waits behind the
+//! does the hashing, each reusing its own 19 MiB block, taken at its first hash (an idle
+//! server holds none): memory is at most `cores × 19 MiB`, whatever the load, and the async
+//! runtime never blocks. A bounded queue waits behind the
 //! workers; past that, callers are told at once that the service is overloaded (HTTP 503)
 //! instead of piling up latency.
 
@@ -104,7 +105,8 @@ impl PasswordHasher {
         for i in 0..parallelism {
             let rx = rx.clone();
             let _ = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
-                let mut memory: Vec<Block> = vec![Block::default(); params().block_count()];
+                // Grown to the hashing parameters' size by the first hash, then reused.
+                let mut memory: Vec<Block> = Vec::new();
                 loop {
                     let job = match rx.lock() {
                         Ok(guard) => guard.recv(),

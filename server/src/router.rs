@@ -13,7 +13,7 @@ use axum::{Json, Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sesame_app::platform::AppState;
-use sesame_app::reports::flows::ProDocument;
+use sesame_app::professional::store::DocumentRight;
 use sesame_app::{App, shell};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,8 +37,8 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
     let routes = Router::new()
         .route("/healthz", get(healthz))
         .route("/mes-resultats/{id}/pdf", get(patient_pdf))
-        .route("/resultats/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, ProDocument::Report)))
-        .route("/factures/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, ProDocument::Invoice)))
+        .route("/resultats/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Results)))
+        .route("/factures/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Invoices)))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
             let options = options.clone();
             move || shell(options.clone())
@@ -120,11 +120,11 @@ async fn professional_pdf(
     axum::Extension(ctx): axum::Extension<sesame_app::platform::RequestContext>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::extract::Query(q): axum::extract::Query<PdfQuery>,
-    kind: ProDocument,
+    kind: DocumentRight,
 ) -> Response {
     let download = q.telecharger.is_some();
     let opened = sesame_app::reports::flows::open_for_professional(&state, &ctx, kind, id, download).await;
-    let back = if kind == ProDocument::Report { "/resultats" } else { "/factures" };
+    let back = if kind == DocumentRight::Results { "/resultats" } else { "/factures" };
     pdf_answer(opened, &ctx, download, back)
 }
 

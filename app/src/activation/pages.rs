@@ -94,9 +94,7 @@ fn format_millis(ms: i64, lang: Lang) -> String {
 
 #[component]
 fn ProfileCard(profile: Profile, reports: Vec<crate::reports::store::ReportLine>, lang: Lang) -> impl IntoView {
-    let birth = Date::parse(&profile.birth_date)
-        .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
-        .unwrap_or_default();
+    let birth = crate::pages::day(&profile.birth_date, lang);
     let status = match profile.status.as_str() {
         "linked" => view! { <span class="tag tag-ok">{lang.t("Rattaché", "Linked")}</span> }.into_any(),
         "lab_review" => view! { <span class="tag tag-warn">{lang.t("En vérification par le laboratoire", "Being checked by the lab")}</span> }.into_any(),

@@ -4,7 +4,6 @@ use super::api::{ConfirmLink, RefuseLink};
 use super::flows::{self, ReviewItem};
 use crate::activation::pages::relation_label;
 use crate::approval::pages::day;
-use crate::domain::date::Date;
 use crate::error::AppError;
 use crate::form::{Outcome, Submitted, submitted};
 use crate::i18n::Lang;
@@ -22,8 +21,7 @@ const PAGE: &str = "/support/verifications";
 #[component]
 fn ReviewCard(item: ReviewItem, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
     let id = item.id;
-    let birth =
-        Date::parse(&item.birth_date).map(|d| if lang == Lang::Fr { d.french() } else { d.iso() }).unwrap_or_default();
+    let birth = crate::pages::day(&item.birth_date, lang);
     let asked_by = (item.relation != "self").then(|| {
         view! { <p class="meta">{lang.t("Demandé par ", "Asked by ")}{item.account_name()}" · "{relation_label(&item.relation, lang)}</p> }
     });

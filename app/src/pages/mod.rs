@@ -24,6 +24,14 @@ pub fn date_time(ms: i64, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// A day (stored `AAAA-MM-JJ`) as the person reads it: "14/03/1985" in French, the ISO
+/// form in English; empty if it does not parse.
+pub fn day(iso: &str, lang: crate::i18n::Lang) -> String {
+    crate::domain::date::Date::parse(iso)
+        .map(|d| if lang == crate::i18n::Lang::Fr { d.french() } else { d.iso() })
+        .unwrap_or_default()
+}
+
 /// A query parameter of the current request.
 pub fn query_param(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;

@@ -1,8 +1,7 @@
 //! `/resultats` and `/factures` — each needs its right, checked on the server for every
 //! request — and the professional's part of `/mon-compte`.
 
-use super::store::{self, ProAccess};
-use crate::domain::account::{AccountStatus, UserKind};
+use super::store::{self, DocumentRight, ProAccess};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
@@ -11,42 +10,12 @@ use crate::platform::{app_state, request_context};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Which right a page needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Area {
-    /// The Results page.
-    Results,
-    /// The Invoices page.
-    Invoices,
-}
-
-/// The caller's access if they may open the area, or the error to show.
-pub async fn access_for(user: Option<CurrentUser>, area: Area) -> Result<ProAccess, AppError> {
+/// The caller's access if they may open the area, or the error to show
+/// ([`crate::reports::flows::holder_of`]).
+pub async fn access_for(user: Option<CurrentUser>, right: DocumentRight) -> Result<ProAccess, AppError> {
     let user = user.ok_or(AppError::SignInRequired)?;
-    if user.kind != UserKind::Professional || user.status != AccountStatus::Active {
-        return Err(AppError::Forbidden);
-    }
     let state = app_state()?;
-    let access = store::access_of(&state.db, user.id).await?.ok_or(AppError::Forbidden)?;
-    let allowed = match area {
-        Area::Results => access.rights.results,
-        Area::Invoices => access.rights.invoices,
-    };
-    if allowed { Ok(access) } else { Err(AppError::Forbidden) }
-}
-
-fn scope_of(access: &ProAccess) -> crate::reports::store::ProScope {
-    crate::reports::store::ProScope {
-        user_id: access.user_id,
-        structure_id: access.structure_id,
-        all_sites: access.scope.is_all(),
-    }
-}
-
-fn french_date(iso: &str, lang: Lang) -> String {
-    crate::domain::date::Date::parse(iso)
-        .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
-        .unwrap_or_default()
+    crate::reports::flows::holder_of(&state.db, &user, right).await.map_err(AppError::from)
 }
 
 /// The rows of one page of a list.
@@ -69,7 +38,7 @@ pub fn ResultsPage() -> impl IntoView {
         Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?))
     });
     Suspend::new(async move {
-        let access = match access_for(ctx.user.clone(), Area::Results).await {
+        let access = match access_for(ctx.user.clone(), DocumentRight::Results).await {
             Ok(a) => a,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
@@ -86,7 +55,14 @@ pub fn ResultsPage() -> impl IntoView {
             sampled_from,
             sampled_to,
         };
-        let rows = match crate::reports::store::pro_reports(&state.db, &scope_of(&access), &filter, PAGE_ROWS).await {
+        let rows = match crate::reports::store::pro_reports(
+            &state.db,
+            &crate::reports::store::ProScope::of(&access),
+            &filter,
+            PAGE_ROWS,
+        )
+        .await
+        {
             Ok(r) => r,
             Err(e) => return view! { <ErrorPage lang=lang error=e.into()/> }.into_any(),
         };
@@ -161,8 +137,8 @@ pub fn ResultsPage() -> impl IntoView {
                             {rows.into_iter().map(|r| {
                                 let title = r.title.clone().unwrap_or_else(|| lang.t("Compte rendu", "Report").to_string());
                                 view! { <tr>
-                                    <td data-label=lang.t("Patient", "Patient")>{r.patient.clone()}" ("{french_date(&r.birth_date, lang)}")"</td>
-                                    <td data-label=lang.t("Prélèvement", "Sampled")>{r.sampled_on.as_deref().map(|d| french_date(d, lang)).unwrap_or_default()}</td>
+                                    <td data-label=lang.t("Patient", "Patient")>{r.patient.clone()}" ("{crate::pages::day(&r.birth_date, lang)}")"</td>
+                                    <td data-label=lang.t("Prélèvement", "Sampled")>{r.sampled_on.as_deref().map(|d| crate::pages::day(d, lang)).unwrap_or_default()}</td>
                                     <td data-label=lang.t("Compte rendu", "Report")><a href=format!("/resultats/{}/pdf", r.id)>{title}" (PDF"{r.size.map(|b| format!(", {}", crate::reports::pages::file_size(b, lang)))}")"</a>
                                         {(!r.opened.0).then(|| view! { " " <span class="tag tag-new">{lang.t("Nouveau", "New")}</span> })}</td>
                                     <td data-label=lang.t("Site", "Site")>{r.site_name.clone().unwrap_or_default()}</td>
@@ -186,14 +162,21 @@ pub fn InvoicesPage() -> impl IntoView {
     let lang = ctx.lang;
     let after = crate::pages::query_param("apres").and_then(|v| v.parse::<i64>().ok());
     Suspend::new(async move {
-        let access = match access_for(ctx.user.clone(), Area::Invoices).await {
+        let access = match access_for(ctx.user.clone(), DocumentRight::Invoices).await {
             Ok(a) => a,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
         let Ok(state) = app_state() else {
             return view! { <ErrorPage lang=lang error=AppError::Internal/> }.into_any();
         };
-        let rows = match crate::reports::store::pro_invoices(&state.db, &scope_of(&access), after, PAGE_ROWS).await {
+        let rows = match crate::reports::store::pro_invoices(
+            &state.db,
+            &crate::reports::store::ProScope::of(&access),
+            after,
+            PAGE_ROWS,
+        )
+        .await
+        {
             Ok(r) => r,
             Err(e) => return view! { <ErrorPage lang=lang error=e.into()/> }.into_any(),
         };
@@ -220,9 +203,9 @@ pub fn InvoicesPage() -> impl IntoView {
                         <tbody>
                             {rows.into_iter().map(|i| view! { <tr>
                                 <td data-label=lang.t("Facture", "Invoice")><a href=format!("/factures/{}/pdf", i.id)>{i.reference.clone()}" (PDF, "{crate::reports::pages::file_size(i.size, lang)}")"</a></td>
-                                <td data-label=lang.t("Période", "Period")>{french_date(&i.period_start, lang)}" – "{french_date(&i.period_end, lang)}</td>
+                                <td data-label=lang.t("Période", "Period")>{crate::pages::day(&i.period_start, lang)}" – "{crate::pages::day(&i.period_end, lang)}</td>
                                 <td data-label=lang.t("Montant", "Amount")>{euros(i.amount_cents)}</td>
-                                <td data-label=lang.t("Échéance", "Due")>{french_date(&i.due_on, lang)}</td>
+                                <td data-label=lang.t("Échéance", "Due")>{crate::pages::day(&i.due_on, lang)}</td>
                                 <td data-label=lang.t("Site", "Site")>{i.site_name.clone().unwrap_or_default()}</td>
                             </tr> }).collect_view()}
                         </tbody>

@@ -215,13 +215,24 @@ pub async fn chosen_sites(db: &Db, user_id: i64) -> Result<Vec<i64>, sqlx::Error
         .await
 }
 
-/// Which right a document needs.
+/// Which right a document needs: the one list of the professional areas (pages, PDF
+/// routes, notices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocumentRight {
     /// Reports: the Results right.
     Results,
     /// Invoices: the Invoices right.
     Invoices,
+}
+
+impl DocumentRight {
+    /// Whether these rights include this one.
+    pub fn held_by(self, rights: &crate::domain::access_request::Rights) -> bool {
+        match self {
+            DocumentRight::Results => rights.results,
+            DocumentRight::Invoices => rights.invoices,
+        }
+    }
 }
 
 /// A professional to tell about a new document.

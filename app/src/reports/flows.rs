@@ -6,6 +6,7 @@ use super::store;
 use crate::domain::account::UserKind;
 use crate::error::{AppError, FlowError, FlowResult};
 use crate::platform::{AppState, RequestContext};
+use crate::professional::store::{DocumentRight, ProAccess};
 
 /// A PDF ready to send.
 pub struct OpenedDocument {
@@ -92,31 +93,25 @@ fn report_file_name(sampled_on: &str, version: i64) -> String {
     format!("compte-rendu-{date}-v{version}.pdf")
 }
 
-/// Which professional document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProDocument {
-    /// A report (Results right).
-    Report,
-    /// An invoice (Invoices right).
-    Invoice,
-}
-
-/// The caller's scope for a professional area: an active professional holding the right.
-/// Rights and sites are read on every call, so an approver's change applies at once.
-pub async fn pro_scope(state: &AppState, ctx: &RequestContext, area: ProDocument) -> FlowResult<store::ProScope> {
-    let user = ctx.require_user()?;
+/// The one rule of the professional areas: an active professional holding `right`, with
+/// their access (structure, sites). Rights and sites are read on every call, so an
+/// approver's change applies at once.
+pub async fn holder_of(
+    db: &crate::platform::db::Db,
+    user: &crate::platform::session::CurrentUser,
+    right: DocumentRight,
+) -> FlowResult<ProAccess> {
     if user.kind != UserKind::Professional || user.status != crate::domain::account::AccountStatus::Active {
         return Err(AppError::Forbidden.into());
     }
-    let access = crate::professional::store::access_of(&state.db, user.id).await?.ok_or(AppError::Forbidden)?;
-    let allowed = match area {
-        ProDocument::Report => access.rights.results,
-        ProDocument::Invoice => access.rights.invoices,
-    };
-    if !allowed {
-        return Err(AppError::Forbidden.into());
-    }
-    Ok(store::ProScope { user_id: user.id, structure_id: access.structure_id, all_sites: access.scope.is_all() })
+    let access = crate::professional::store::access_of(db, user.id).await?.ok_or(AppError::Forbidden)?;
+    if right.held_by(&access.rights) { Ok(access) } else { Err(AppError::Forbidden.into()) }
+}
+
+/// The caller's scope for a professional area ([`holder_of`]).
+pub async fn pro_scope(state: &AppState, ctx: &RequestContext, right: DocumentRight) -> FlowResult<store::ProScope> {
+    let user = ctx.require_user()?;
+    Ok(store::ProScope::of(&holder_of(&state.db, &user, right).await?))
 }
 
 /// Opens a report or an invoice for a professional whose right and sites cover it; records
@@ -125,21 +120,21 @@ pub async fn pro_scope(state: &AppState, ctx: &RequestContext, area: ProDocument
 pub async fn open_for_professional(
     state: &AppState,
     ctx: &RequestContext,
-    kind: ProDocument,
+    kind: DocumentRight,
     id: i64,
     download: bool,
 ) -> FlowResult<OpenedDocument> {
     let scope = pro_scope(state, ctx, kind).await?;
     require_fresh(ctx)?;
     let (opening, file_name) = match kind {
-        ProDocument::Report => {
+        DocumentRight::Results => {
             let report = store::pro_report(&state.db, &scope, id).await?.ok_or(AppError::Forbidden)?;
             let latest = store::versions(&state.db, report.id).await?.into_iter().next().ok_or(AppError::Forbidden)?;
             let opening =
                 Opening { document_id: latest.document_id, item_kind: "report", item_id: id, version: latest.version };
             (opening, report_file_name(&latest.sampled_on, latest.version))
         }
-        ProDocument::Invoice => {
+        DocumentRight::Invoices => {
             let invoice = store::pro_invoice(&state.db, &scope, id).await?.ok_or(AppError::Forbidden)?;
             let reference: String =
                 invoice.reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();

@@ -81,9 +81,7 @@ pub fn DocumentHistoryPage() -> impl IntoView {
         } else {
             Vec::new()
         };
-        let date = move |iso: &str| {
-            crate::domain::date::Date::parse(iso).map(|d| if lang == Lang::Fr { d.french() } else { d.iso() }).unwrap_or_default()
-        };
+        let date = move |iso: &str| crate::pages::day(iso, lang);
         let title = lang.t("Historique d'un document", "Document history");
         view! {
             <Title text=title/>

@@ -4,7 +4,6 @@
 use super::store::{self, PatientReport};
 use crate::activation::pages::relation_label;
 use crate::domain::account::UserKind;
-use crate::domain::date::Date;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
@@ -14,11 +13,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn sampled(r: &PatientReport, lang: Lang) -> String {
-    r.sampled_on
-        .as_deref()
-        .and_then(|d| Date::parse(d).ok())
-        .map(|d| if lang == Lang::Fr { d.french() } else { d.iso() })
-        .unwrap_or_default()
+    r.sampled_on.as_deref().map(|d| crate::pages::day(d, lang)).unwrap_or_default()
 }
 
 fn status_tag(status: &str, lang: Lang) -> impl IntoView + use<> {

@@ -53,7 +53,7 @@ pub async fn search_patients(nir: String, last_name: String, first_name: String)
     let state = crate::platform::app_state()?;
     let ctx = crate::platform::request_context();
     let lang = ctx.lang;
-    let scope = super::flows::pro_scope(&state, &ctx, super::flows::ProDocument::Report).await?;
+    let scope = super::flows::pro_scope(&state, &ctx, crate::professional::store::DocumentRight::Results).await?;
     // Every submitted search counts, valid or not, before anything is looked up.
     crate::platform::limits::check(
         &state,
@@ -139,7 +139,8 @@ pub fn PatientSearchPage() -> impl IntoView {
     let (nir_error, last_error, first_error) = (error_for("nir"), error_for("last_name"), error_for("first_name"));
     Suspend::new(async move {
         if let Err(e) =
-            crate::professional::pages::access_for(ctx.user.clone(), crate::professional::pages::Area::Results).await
+            crate::professional::pages::access_for(ctx.user.clone(), crate::professional::store::DocumentRight::Results)
+                .await
         {
             return view! { <crate::pages::errors::ErrorPage lang=lang error=e/> }.into_any();
         }
@@ -162,7 +163,7 @@ pub fn PatientSearchPage() -> impl IntoView {
                         {a.found.into_iter().map(|p| view! {
                             <li class="card">
                                 <p><a href=format!("/resultats?patient={}", p.record_id)><strong>{p.name.clone()}</strong></a></p>
-                                <p class="meta">{lang.t("Né(e) le ", "Born on ")}{crate::domain::date::Date::parse(&p.birth_date).map(|d| if lang == Lang::Fr { d.french() } else { d.iso() }).unwrap_or_default()}
+                                <p class="meta">{lang.t("Né(e) le ", "Born on ")}{crate::pages::day(&p.birth_date, lang)}
                                     " · "{p.latest_title.clone().unwrap_or_default()}" · "
                                     {if p.latest_status == "complete" { lang.t("Complet", "Complete") } else { lang.t("Résultats partiels", "Partial results") }}</p>
                             </li>

@@ -563,6 +563,13 @@ pub struct ProScope {
     pub all_sites: bool,
 }
 
+impl ProScope {
+    /// The scope of a professional's access.
+    pub fn of(access: &crate::professional::store::ProAccess) -> Self {
+        ProScope { user_id: access.user_id, structure_id: access.structure_id, all_sites: access.scope.is_all() }
+    }
+}
+
 /// Adds the scope's conditions on `alias` (a table with `structure_id`, `site_id`,
 /// `withdrawn_at`).
 fn push_scope(q: &mut sqlx::QueryBuilder<'_, sqlx::Any>, alias: &str, scope: &ProScope) {

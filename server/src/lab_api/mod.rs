@@ -119,6 +119,17 @@ fn answer<T: serde::Serialize>(result: Result<T, LabError>, created: impl Fn(&T)
     }
 }
 
+/// A publication's body once the upload budget has room for it: the permit (held until the
+/// answer), the metadata and the PDF. No room within the wait: 503.
+async fn upload<T: DeserializeOwned + HasPdf>(
+    api: &LabApiState,
+    req: Request,
+) -> Result<(tokio::sync::SemaphorePermit<'_>, T, Option<Pdf>), Problem> {
+    let permit = api.upload_permit(content_length(&req)).await.ok_or_else(|| Problem::from(LabError::Unavailable))?;
+    let (body, pdf) = read_document::<T>(req).await?;
+    Ok((permit, body, pdf))
+}
+
 fn content_length(req: &Request) -> Option<u64> {
     req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
 }
@@ -284,10 +295,7 @@ async fn put_report(
     Path(reference): Path<String>,
     req: Request,
 ) -> Response {
-    let Some(_permit) = api.upload_permit(content_length(&req)).await else {
-        return Problem::from(LabError::Unavailable).into_response();
-    };
-    let (body, pdf) = match read_document::<ReportBody>(req).await {
+    let (_permit, body, pdf) = match upload::<ReportBody>(&api, req).await {
         Ok(v) => v,
         Err(p) => return p.into_response(),
     };
@@ -329,10 +337,7 @@ async fn put_invoice(
     Path(reference): Path<String>,
     req: Request,
 ) -> Response {
-    let Some(_permit) = api.upload_permit(content_length(&req)).await else {
-        return Problem::from(LabError::Unavailable).into_response();
-    };
-    let (body, pdf) = match read_document::<InvoiceBody>(req).await {
+    let (_permit, body, pdf) = match upload::<InvoiceBody>(&api, req).await {
         Ok(v) => v,
         Err(p) => return p.into_response(),
     };

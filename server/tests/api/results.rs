@@ -17,6 +17,32 @@ async fn publish(app: &TestApp, token: &str, report: &str, patient: &str, status
     sesame_app::reports::store::find_report(&app.db, report).await.unwrap().unwrap().id
 }
 
+/// What the lab system says of a report prescribed by 86BV01 at one of its sites.
+struct Prescribed<'a> {
+    reference: &'a str,
+    site: i64,
+    sampled_on: &'a str,
+    status: &'a str,
+    title: &'a str,
+    pdf: &'a [u8],
+}
+
+/// The lab system publishes a report for record P-1, prescribed by 86BV01; the status of the
+/// answer.
+async fn publish_prescribed(app: &TestApp, token: &str, r: Prescribed<'_>) -> u16 {
+    reqwest::Client::new()
+        .put(app.url(&format!("/api/lab/v1/reports/{}", r.reference)))
+        .bearer_auth(token)
+        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": r.site },
+                       "sampled_on": r.sampled_on, "status": r.status, "title": r.title,
+                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(r.pdf) }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 async fn record_with_code(app: &TestApp, token: &str, reference: &str) -> String {
     let r = reqwest::Client::new()
         .put(app.url(&format!("/api/lab/v1/patients/{reference}")))
@@ -130,16 +156,22 @@ async fn a_professional_opens_only_what_their_right_and_sites_cover() {
     let code = record_with_code(&app, &token, "P-1").await;
     assert!(!code.is_empty());
     let lab = reqwest::Client::new();
-    let r = lab
-        .put(app.url("/api/lab/v1/reports/CR-1"))
-        .bearer_auth(&token)
-        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": a },
-                       "sampled_on": "2026-01-10", "status": "complete", "title": "Bilan sanguin",
-                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 report") }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    assert_eq!(
+        publish_prescribed(
+            &app,
+            &token,
+            Prescribed {
+                reference: "CR-1",
+                site: a,
+                sampled_on: "2026-01-10",
+                status: "complete",
+                title: "Bilan sanguin",
+                pdf: b"%PDF-1.7 report"
+            }
+        )
+        .await,
+        201
+    );
     let report = sesame_app::reports::store::find_report(&app.db, "CR-1").await.unwrap().unwrap().id;
     let r = lab
         .put(app.url("/api/lab/v1/invoices/F-1"))
@@ -219,16 +251,22 @@ async fn a_professional_finds_a_patient_by_nir_and_names_only_within_reach() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let r = lab
-        .put(app.url("/api/lab/v1/reports/CR-1"))
-        .bearer_auth(&token)
-        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": a },
-                       "sampled_on": "2026-01-10", "status": "partial", "title": "Bilan sanguin",
-                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 report") }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    assert_eq!(
+        publish_prescribed(
+            &app,
+            &token,
+            Prescribed {
+                reference: "CR-1",
+                site: a,
+                sampled_on: "2026-01-10",
+                status: "partial",
+                title: "Bilan sanguin",
+                pdf: b"%PDF-1.7 report"
+            }
+        )
+        .await,
+        201
+    );
     app.professional("site-a@labo.test", "86BV01", true, false, Some(&[a]), false).await;
     app.professional("site-b@labo.test", "86BV01", true, false, Some(&[b]), false).await;
     let here = app.browser_as("site-a@labo.test").await;
@@ -367,24 +405,27 @@ async fn results_filter_by_sampling_period_and_links_say_their_size() {
     let s = app.structures().await;
     let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
     record_with_code(&app, &token, "P-1").await;
-    let lab = reqwest::Client::new();
     let mut body = b"%PDF-1.7\n".to_vec();
     body.resize(3 * 1024, b' ');
-    let pdf = base64::engine::general_purpose::STANDARD.encode(body);
     for (reference, sampled, title) in
         [("CR-1", "2026-01-10", "Bilan de janvier"), ("CR-2", "2026-03-02", "Bilan de mars")]
     {
-        let r = lab
-            .put(app.url(&format!("/api/lab/v1/reports/{reference}")))
-            .bearer_auth(&token)
-            .json(
-                &json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": s.open_sites[0] },
-                           "sampled_on": sampled, "status": "complete", "title": title, "pdf_base64": pdf }),
+        assert_eq!(
+            publish_prescribed(
+                &app,
+                &token,
+                Prescribed {
+                    reference,
+                    site: s.open_sites[0],
+                    sampled_on: sampled,
+                    status: "complete",
+                    title,
+                    pdf: &body
+                }
             )
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
+            .await,
+            201
+        );
     }
     app.professional("tout@labo.test", "86BV01", true, true, None, false).await;
     let pro = app.browser_as("tout@labo.test").await;
@@ -404,15 +445,22 @@ async fn results_filter_by_sampling_period_and_links_say_their_size() {
     assert!(none.reads("Aucun compte rendu pour ces critères."));
 
     // Someone holding two sites: one list, both sites merged newest first.
-    let r = lab
-        .put(app.url("/api/lab/v1/reports/CR-3"))
-        .bearer_auth(&token)
-        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": s.open_sites[1] },
-                       "sampled_on": "2026-03-05", "status": "partial", "title": "Bilan du second site", "pdf_base64": pdf }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    assert_eq!(
+        publish_prescribed(
+            &app,
+            &token,
+            Prescribed {
+                reference: "CR-3",
+                site: s.open_sites[1],
+                sampled_on: "2026-03-05",
+                status: "partial",
+                title: "Bilan du second site",
+                pdf: &body
+            }
+        )
+        .await,
+        201
+    );
     let both = [s.open_sites[0], s.open_sites[1]];
     app.professional("deux-sites@labo.test", "86BV01", true, false, Some(&both), false).await;
     let two = app.browser_as("deux-sites@labo.test").await;
@@ -432,16 +480,22 @@ async fn support_sees_the_whole_history_of_a_document_and_no_one_else_does() {
     let code = record_with_code(&app, &token, "P-1").await;
     app.verified_patient("marie.martin@exemple.fr", "Martin", "Marie", "1985-03-14").await;
     app.activate(&[("code", &code), ("birth_date", "1985-03-14"), ("relation", "self")]).await;
-    let r = reqwest::Client::new()
-        .put(app.url("/api/lab/v1/reports/CR-1"))
-        .bearer_auth(&token)
-        .json(&json!({ "patient": "P-1", "prescriber": { "correspondent_code": "86BV01", "site_id": s.open_sites[0] },
-                       "sampled_on": "2026-01-10", "status": "complete", "title": "Bilan sanguin",
-                       "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 report") }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    assert_eq!(
+        publish_prescribed(
+            &app,
+            &token,
+            Prescribed {
+                reference: "CR-1",
+                site: s.open_sites[0],
+                sampled_on: "2026-01-10",
+                status: "complete",
+                title: "Bilan sanguin",
+                pdf: b"%PDF-1.7 report"
+            }
+        )
+        .await,
+        201
+    );
     let id = sesame_app::reports::store::find_report(&app.db, "CR-1").await.unwrap().unwrap().id;
     assert_eq!(app.client.get(app.url(&format!("/mes-resultats/{id}/pdf"))).send().await.unwrap().status(), 200);
     app.professional("bruno.caron@labo.test", "86BV01", true, false, None, false).await;

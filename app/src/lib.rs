@@ -17,11 +17,15 @@ pub mod domain;
 pub mod error;
 pub mod first_login;
 pub mod form;
+pub mod front_desk;
+pub mod help;
 pub mod i18n;
 pub mod invitations;
 pub mod lab_review;
+pub mod my_data;
 pub mod professional;
 pub mod second_factor;
+pub mod shared_accounts;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

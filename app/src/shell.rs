@@ -91,6 +91,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support/verifications") view=crate::lab_review::pages::LabReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/documents") view=crate::reports::history::DocumentHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures") view=crate::support::pages::SupportStructuresPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comptes-partages") view=crate::shared_accounts::pages::SharedAccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comptes-partages/nouveau") view=crate::shared_accounts::pages::NewSharedAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comptes-partages/confirmer") view=crate::shared_accounts::pages::ConfirmSharedAddressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/comptes-partages/:id") view=crate::shared_accounts::pages::SharedAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/annuaire") view=crate::shared_accounts::pages::DirectoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/aide") view=crate::help::pages::HelpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/aide/confirmer") view=crate::help::pages::ConfirmMessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/aide/adresse-oubliee") view=crate::help::pages::ForgottenAddressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/messages") view=crate::help::inbox::SupportMessagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/messages/:id") view=crate::help::inbox::SupportMessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/dossiers") view=crate::front_desk::pages::FrontDeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/adresse") view=crate::my_data::pages::ChangeEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/nom") view=crate::my_data::pages::ChangeNamesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/supprimer") view=crate::my_data::pages::DeleteAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compte-supprime") view=crate::my_data::pages::AccountDeletedPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/structures/:id") view=crate::support::pages::SupportStructurePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

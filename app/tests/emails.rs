@@ -8,7 +8,8 @@ use sesame_app::domain::access_request::RequestState;
 use sesame_app::i18n::Lang;
 use sesame_app::platform::mail::Mail;
 use sesame_app::{
-    access_request, accounts, activation, admin, approval, invitations, lab_review, reports, second_factor, support,
+    access_request, accounts, activation, admin, approval, help, invitations, lab_review, my_data, reports,
+    second_factor, shared_accounts, support,
 };
 
 const TO: &str = "marie.durand@exemple.fr";
@@ -103,6 +104,43 @@ fn every_email(lang: Lang) -> Vec<(&'static str, Mail)> {
         ("result_available", reports::emails::document_for_professional(lang, TO, "Lucie", false, LINK)),
         ("invoice_available", reports::emails::document_for_professional(lang, TO, "Lucie", true, LINK)),
         ("documents_digest", reports::emails::digest(lang, TO, "Lucie", 3, 1, LINK)),
+        ("shared_creation_code", shared_accounts::emails::creation_code(lang, TO, "Claire", "482913")),
+        (
+            "shared_confirm_address",
+            shared_accounts::emails::confirm_address(
+                lang,
+                TO,
+                "Secrétariat, clinique du Château",
+                "Claire Dupont",
+                LINK,
+            ),
+        ),
+        ("shared_address_taken", shared_accounts::emails::address_taken(lang, TO, LINK)),
+        (
+            "shared_request_received",
+            shared_accounts::emails::request_received(lang, TO, "Claire", "Secrétariat", RequestState::PendingApprover),
+        ),
+        (
+            "shared_created_to_creator",
+            shared_accounts::emails::created_to_creator(lang, TO, "Claire", "Secrétariat", LINK),
+        ),
+        ("shared_created_to_shared", shared_accounts::emails::created_to_shared(lang, TO, "Secrétariat", LINK)),
+        ("shared_invited", shared_accounts::emails::invited(lang, TO, "Lucie", "Secrétariat", "Claire Dupont", LINK)),
+        ("shared_removed", shared_accounts::emails::removed(lang, TO, "Lucie", "Secrétariat")),
+        ("shared_no_password", shared_accounts::emails::no_password(lang, TO, LINK)),
+        ("help_confirm_message", help::emails::confirm_message(lang, TO, LINK)),
+        (
+            "help_reply",
+            help::emails::reply(
+                lang,
+                TO,
+                "Marie",
+                "Mon code d'activation est refusé",
+                "Premier paragraphe.\n\nSecond paragraphe.",
+            ),
+        ),
+        ("help_address_reminder", help::emails::address_reminder(lang, TO, "Marie", LINK)),
+        ("address_in_use", my_data::emails::address_in_use(lang, TO)),
     ]
 }
 

@@ -37,6 +37,7 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
     let routes = Router::new()
         .route("/healthz", get(healthz))
         .route("/mes-resultats/{id}/pdf", get(patient_pdf))
+        .route(sesame_app::my_data::pages::EXPORT_PATH, axum::routing::post(my_data_export))
         .route("/resultats/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Results)))
         .route("/factures/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Invoices)))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
@@ -126,6 +127,49 @@ async fn professional_pdf(
     let opened = sesame_app::reports::flows::open_for_professional(&state, &ctx, kind, id, download).await;
     let back = if kind == DocumentRight::Results { "/resultats" } else { "/factures" };
     pdf_answer(opened, &ctx, download, back)
+}
+
+/// `POST /api/mes-donnees`: the signed-in person's data as a ZIP (**Télécharger mes
+/// données**), never cached. A POST (it records openings of their reports), behind the
+/// Origin check like every state change.
+async fn my_data_export(
+    State(state): State<AppState>,
+    axum::Extension(ctx): axum::Extension<sesame_app::platform::RequestContext>,
+) -> Response {
+    use sesame_app::error::AppError;
+    match sesame_app::my_data::export::build(&state, &ctx).await {
+        Ok(bytes) => {
+            let mut res = (StatusCode::OK, bytes).into_response();
+            let headers = res.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+            let disposition = format!("attachment; filename=\"{}\"", sesame_app::my_data::export::FILE_NAME);
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            res
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::SignInRequired | AppError::SessionExpired => {
+                axum::response::Redirect::to("/connexion?suite=/mon-compte").into_response()
+            }
+            AppError::PasswordRequired => {
+                axum::response::Redirect::to("/mon-compte/confirmer?suite=/mon-compte").into_response()
+            }
+            other => {
+                let mut res =
+                    (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::FORBIDDEN), other.message(ctx.lang))
+                        .into_response();
+                if let AppError::RateLimited(secs) = other
+                    && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+                {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                res
+            }
+        },
+    }
 }
 
 /// The answer for an opened document (or the refusal).

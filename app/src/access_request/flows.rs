@@ -224,6 +224,8 @@ pub async fn submit(state: &AppState, ctx: &RequestContext, input: RequestInput)
         approver,
         state: request_state,
         lang: lang.code(),
+        kind: store::RequestKind::Individual,
+        created_by: None,
     };
     let id = match store::insert(&mut tx, &new, now).await {
         Ok(id) => id,

@@ -50,7 +50,6 @@ pub fn StructureChoices(
     lang: Lang,
 ) -> impl IntoView {
     let no_approver = info.approvers.is_empty();
-    let some = choices.sites_mode == "some";
     view! {
         <div class="field approver-field">
             {if no_approver {
@@ -77,14 +76,38 @@ pub fn StructureChoices(
             }}
             <p class="field-error" id="approver-error">{choices.approver_error.clone()}</p>
         </div>
+        <SiteChoice sites=info.sites.clone() sites_mode=choices.sites_mode.clone() chosen=choices.sites.clone()
+            error=choices.sites_error.clone() legend=lang.t("Sites dont vous verrez les données", "Sites whose data you will see") lang=lang/>
+    }
+}
+
+/// The choice of sites: all of the structure's, or a selection (the list shows only for a
+/// selection, by CSS); the same on the access request and the shared-account form.
+#[component]
+pub fn SiteChoice(
+    /// The structure's sites.
+    sites: Vec<crate::structures::lookup::SiteInfo>,
+    /// `all` or `some`.
+    sites_mode: String,
+    /// Site ids chosen (as text).
+    chosen: Vec<String>,
+    /// The error to show, if any.
+    error: Option<String>,
+    /// The fieldset's legend.
+    legend: &'static str,
+    /// Interface language.
+    lang: Lang,
+) -> impl IntoView {
+    let some = sites_mode == "some";
+    view! {
         <fieldset class="site-choice">
-            <legend>{lang.t("Sites dont vous verrez les données", "Sites whose data you will see")}</legend>
+            <legend>{legend}</legend>
             <label class="check"><input type="radio" name="sites_mode" value="all" checked=!some/>{lang.t("Tous les sites", "All sites")}</label>
             <label class="check"><input type="radio" name="sites_mode" value="some" checked=some/>{lang.t("Une sélection de sites", "A selection of sites")}</label>
             <div class="site-list">
-                {info.sites.iter().map(|s| {
+                {sites.iter().map(|s| {
                     let id = format!("site-{}", s.id);
-                    let checked = choices.sites.contains(&s.id.to_string());
+                    let checked = chosen.contains(&s.id.to_string());
                     view! {
                         <div class="check">
                             <input type="checkbox" id=id.clone() name="sites[]" value=s.id.to_string() checked=checked/>
@@ -93,7 +116,7 @@ pub fn StructureChoices(
                     }
                 }).collect_view()}
             </div>
-            <p class="field-error" id="sites-error">{choices.sites_error.clone()}</p>
+            <p class="field-error" id="sites-error">{error}</p>
         </fieldset>
     }
 }

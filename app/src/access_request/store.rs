@@ -31,6 +31,45 @@ pub struct NewRequest<'a> {
     pub state: RequestState,
     /// Language for e-mails.
     pub lang: &'a str,
+    /// An individual account, or a shared account (then `created_by` is its creator).
+    pub kind: RequestKind,
+    /// The signed-in professional who asked (shared accounts).
+    pub created_by: Option<i64>,
+}
+
+/// What a request asks for: an individual professional account, or a shared account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A person's own account (`/demande-acces`).
+    Individual,
+    /// A structure's shared account (`/comptes-partages/nouveau`).
+    Shared,
+}
+
+impl RequestKind {
+    /// Stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Individual => "individual",
+            RequestKind::Shared => "shared",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "individual" => Some(RequestKind::Individual),
+            "shared" => Some(RequestKind::Shared),
+            _ => None,
+        }
+    }
+}
+
+impl TryFrom<String> for RequestKind {
+    type Error = crate::domain::account::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        RequestKind::parse(&s).ok_or(crate::domain::account::UnknownValue(s))
+    }
 }
 
 async fn insert_sites(tx: &mut Tx, id: i64, scope: &SiteScope) -> Result<(), sqlx::Error> {
@@ -49,8 +88,8 @@ async fn insert_sites(tx: &mut Tx, id: i64, scope: &SiteScope) -> Result<(), sql
 pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_requests (structure_id, profile, last_name, first_name, email, email_key, phone, results, invoices, \
-         all_sites, approver_user_id, state, lang, asked, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+         all_sites, approver_user_id, state, lang, asked, kind, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
     )
     .bind(r.structure_id)
     .bind(r.profile.as_str())
@@ -66,6 +105,8 @@ pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sq
     .bind(r.state.as_str())
     .bind(r.lang)
     .bind(asked_json(r.rights, r.scope).to_string())
+    .bind(r.kind.as_str())
+    .bind(r.created_by)
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
@@ -99,6 +140,12 @@ struct Raw {
     refusal_reason: Option<String>,
     lang: String,
     created_at: i64,
+    #[sqlx(try_from = "String")]
+    kind: RequestKind,
+    shared_description: Option<String>,
+    creator_email: Option<String>,
+    creator_first_name: Option<String>,
+    creator_lang: Option<String>,
 }
 
 /// A stored request with everything the pages and decisions need.
@@ -140,19 +187,42 @@ pub struct RequestRow {
     pub lang: String,
     /// Created at.
     pub created_at: i64,
+    /// Individual or shared account.
+    pub kind: RequestKind,
+    /// The shared account's description (shared requests).
+    pub shared_description: Option<String>,
+    /// Who asked for a shared account: their address, first name and language.
+    pub creator: Option<(String, String, String)>,
 }
 
 impl RequestRow {
-    /// "First Last".
+    /// "First Last" of the person, or the shared account's description.
     pub fn name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
+        match &self.shared_description {
+            Some(d) if self.kind == RequestKind::Shared => d.clone(),
+            _ => format!("{} {}", self.first_name, self.last_name),
+        }
+    }
+
+    /// Who is told of the request's progress: the requester of an individual account, the
+    /// creator of a shared one (address, first name, language).
+    pub fn requester(&self) -> (String, String, crate::i18n::Lang) {
+        match (&self.kind, &self.creator) {
+            (RequestKind::Shared, Some((email, first, lang))) => {
+                (email.clone(), first.clone(), crate::i18n::Lang::from_code(lang))
+            }
+            _ => (self.email.clone(), self.first_name.clone(), crate::i18n::Lang::from_code(&self.lang)),
+        }
     }
 }
 
 const SELECT: &str = "SELECT r.id, r.structure_id, s.name AS structure_name, r.profile, r.last_name, r.first_name, r.email, r.phone, \
      r.results, r.invoices, r.all_sites, r.asked, r.state, r.approver_user_id, r.user_id, r.refusal_reason, r.lang, r.created_at, \
-     CASE WHEN a.id IS NULL THEN NULL ELSE a.first_name || ' ' || a.last_name END AS approved_by_name \
-     FROM access_requests r JOIN structures s ON s.id = r.structure_id LEFT JOIN users a ON a.id = r.approved_by";
+     CASE WHEN a.id IS NULL THEN NULL ELSE a.first_name || ' ' || a.last_name END AS approved_by_name, \
+     r.kind, sa.description AS shared_description, c.email AS creator_email, c.first_name AS creator_first_name, \
+     c.lang AS creator_lang \
+     FROM access_requests r JOIN structures s ON s.id = r.structure_id LEFT JOIN users a ON a.id = r.approved_by \
+     LEFT JOIN shared_accounts sa ON sa.request_id = r.id LEFT JOIN users c ON c.id = r.created_by";
 
 async fn complete(db: &Db, r: Raw) -> Result<RequestRow, sqlx::Error> {
     let scope = if r.all_sites.0 {
@@ -185,6 +255,12 @@ async fn complete(db: &Db, r: Raw) -> Result<RequestRow, sqlx::Error> {
         refusal_reason: r.refusal_reason,
         lang: r.lang,
         created_at: r.created_at,
+        kind: r.kind,
+        shared_description: r.shared_description,
+        creator: match (r.creator_email, r.creator_first_name, r.creator_lang) {
+            (Some(e), Some(f), Some(l)) => Some((e, f, l)),
+            _ => None,
+        },
     })
 }
 
@@ -198,21 +274,41 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
     }
 }
 
-/// Requests in a state, for some structures (all when `structures` is `None`), newest first.
+/// Requests in a state, for some structures (all when `structures` is `None`), of one kind
+/// (both when `kind` is `None`), newest first.
 pub async fn in_state(
     db: &Db,
     state: RequestState,
     structures: Option<&[i64]>,
+    kind: Option<RequestKind>,
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
-    let rows: Vec<Raw> = sqlx::query_as(&format!("{SELECT} WHERE r.state = $1 ORDER BY r.created_at DESC, r.id DESC"))
-        .bind(state.as_str())
-        .fetch_all(db.pool())
-        .await?;
+    let rows: Vec<Raw> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.state = $1 AND ($2 = '' OR r.kind = $2) ORDER BY r.created_at DESC, r.id DESC"
+    ))
+    .bind(state.as_str())
+    .bind(kind.map(RequestKind::as_str).unwrap_or(""))
+    .fetch_all(db.pool())
+    .await?;
     let mut out = Vec::new();
     for r in rows {
         if structures.is_none_or(|s| s.contains(&r.structure_id)) {
             out.push(complete(db, r).await?);
         }
+    }
+    Ok(out)
+}
+
+/// The shared-account requests a person made, newest first.
+pub async fn shared_requests_by(db: &Db, user_id: i64) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let rows: Vec<Raw> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.created_by = $1 AND r.kind = 'shared' ORDER BY r.created_at DESC, r.id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(complete(db, r).await?);
     }
     Ok(out)
 }
@@ -322,4 +418,36 @@ pub fn scope_json(scope: &SiteScope) -> serde_json::Value {
 /// Rights as JSON for the audit log.
 pub fn rights_json(rights: Rights) -> serde_json::Value {
     serde_json::json!({ "results": rights.results, "invoices": rights.invoices })
+}
+
+/// A request as its author's data export shows it.
+#[derive(Debug, sqlx::FromRow, serde::Serialize)]
+pub struct OwnRequest {
+    /// Id.
+    pub id: i64,
+    /// The structure asked for.
+    pub structure_name: String,
+    /// Biologist or collaborator.
+    pub profile: String,
+    /// Where it stands.
+    pub state: String,
+    /// Results asked.
+    pub results: i64,
+    /// Invoices asked.
+    pub invoices: i64,
+    /// When it was sent (Unix ms).
+    pub created_at: i64,
+}
+
+/// The requests a person sent or that made their account (their data export).
+pub async fn of_person(db: &Db, user_id: i64, email_key: &str) -> Result<Vec<OwnRequest>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, s.name AS structure_name, r.profile, r.state, r.results, r.invoices, r.created_at \
+         FROM access_requests r JOIN structures s ON s.id = r.structure_id \
+         WHERE r.user_id = $1 OR r.email_key = $2 OR r.created_by = $1 ORDER BY r.id",
+    )
+    .bind(user_id)
+    .bind(email_key)
+    .fetch_all(db.pool())
+    .await
 }

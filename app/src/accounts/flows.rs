@@ -417,7 +417,8 @@ fn second_factor_for(
     match (kind, totp) {
         (_, true) => Some(Method::App),
         (UserKind::Support, false) => None, // enrols at once: the back-office refuses without it
-        (UserKind::Professional, false) => Some(Method::Email),
+        // A shared account never signs in (it has no password); asking a code is the safe side.
+        (UserKind::Professional | UserKind::Shared | UserKind::FrontDesk, false) => Some(Method::Email),
         (UserKind::Patient, false) => needs_email_code.then_some(Method::Email),
     }
 }
@@ -491,6 +492,8 @@ pub fn home_of(kind: UserKind) -> &'static str {
     match kind {
         UserKind::Patient | UserKind::Professional => "/mon-compte",
         UserKind::Support => "/support/demandes",
+        UserKind::Shared => "/comptes-partages",
+        UserKind::FrontDesk => "/support/dossiers",
     }
 }
 
@@ -568,6 +571,15 @@ pub async fn request_reset(state: &AppState, ctx: &RequestContext, email: &str) 
     let user = store::find_by_email_key(&state.db, &email.key()).await?;
     let mut tx = state.db.begin().await?;
     match user.filter(|u| u.status != AccountStatus::Deactivated) {
+        // A shared account has no password: its reader is told how members reach it.
+        Some(user) if user.kind == UserKind::Shared => {
+            let mail = crate::shared_accounts::emails::no_password(
+                user.language(),
+                &user.email,
+                &state.settings.url("/connexion"),
+            );
+            outbox::enqueue(&mut tx, &mail, now).await?;
+        }
         Some(user) => {
             let token = store::issue_token(&mut tx, user.id, TokenPurpose::ResetPassword, now).await?;
             let link = state.settings.url(&format!("/nouveau-mot-de-passe?jeton={token}"));

@@ -238,8 +238,9 @@ pub struct Activation {
 
 /// Sets a password and activates the account as `activation` says, in one conditional
 /// update: the link or code that led here proves the mailbox, so the address is verified.
-/// False when the account was in none of the expected statuses (nothing changed). The one
-/// way to set a password: reset, invitation and first sign-in all call it.
+/// False when the account was in none of the expected statuses (nothing changed), or is a
+/// shared account (which never has a password). The one way to set a password: reset,
+/// invitation and first sign-in all call it.
 pub async fn set_password_and_activate(
     tx: &mut Tx,
     id: i64,
@@ -256,7 +257,7 @@ pub async fn set_password_and_activate(
          status = CASE WHEN $2 <> '' THEN $2 WHEN status = 'unverified' THEN 'active' ELSE status END, \
          email_verified_at = COALESCE(email_verified_at, $3), \
          terms_accepted_at = CASE WHEN $4 = 1 THEN $3 ELSE terms_accepted_at END, updated_at = $3 \
-         WHERE id = $5 AND status IN ({})",
+         WHERE id = $5 AND kind <> 'shared' AND status IN ({})",
         statuses.join(", ")
     ))
     .bind(hash)
@@ -271,7 +272,7 @@ pub async fn set_password_and_activate(
 
 /// Replaces a password hash (a signed-in person changing theirs).
 pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND kind <> 'shared'")
         .bind(hash)
         .bind(now)
         .bind(user_id)
@@ -910,7 +911,7 @@ pub struct ListRow {
 impl ListRow {
     /// "Last First", as the list sorts.
     pub fn name(&self) -> String {
-        format!("{} {}", self.last_name, self.first_name)
+        format!("{} {}", self.last_name, self.first_name).trim_end().to_string()
     }
 }
 
@@ -1021,4 +1022,51 @@ pub async fn list_page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
     rows.push(&limit);
     let rows = crate::platform::db::fetch_built(db, rows).await?;
     Ok(Page { rows, total })
+}
+
+/// Erases an account at its owner's request (GDPR article 17): its row stays, emptied of
+/// every personal field, so that audit lines keep pointing at an id that names nobody
+/// (pseudonymised) and is never given to anyone else; everything hanging off it goes —
+/// sessions, links, codes, rights, memberships, pending invitations, digest items — and the
+/// personal fields of its access requests are blanked. The rows deleted here are the ones
+/// the cascade of [`delete_inactive`] removes, plus what the address identifies. Runs in
+/// the caller's transaction; the caller checked the right to delete.
+pub async fn erase(tx: &mut Tx, id: i64, email_key: &str, now: i64) -> Result<(), sqlx::Error> {
+    for sql in [
+        "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM email_tokens WHERE user_id = $1",
+        "DELETE FROM record_links WHERE user_id = $1",
+        "DELETE FROM professional_sites WHERE user_id = $1",
+        "DELETE FROM professional_access WHERE user_id = $1",
+        "DELETE FROM approver_delegations WHERE user_id = $1",
+        "DELETE FROM access_codes WHERE user_id = $1",
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM one_time_codes WHERE user_id = $1",
+        "DELETE FROM digest_items WHERE user_id = $1",
+        "DELETE FROM shared_members WHERE user_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+    }
+    sqlx::query("DELETE FROM shared_invitations WHERE email_key = $1").bind(email_key).execute(&mut **tx).await?;
+    sqlx::query(
+        "UPDATE access_requests SET last_name = '', first_name = '', email = '', \
+         email_key = 'deleted-request-' || CAST(id AS TEXT), phone = '' \
+         WHERE user_id = $1 OR email_key = $2",
+    )
+    .bind(id)
+    .bind(email_key)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET email = 'deleted-' || CAST(id AS TEXT), email_key = 'deleted-' || CAST(id AS TEXT), \
+         password_hash = NULL, last_name = '', first_name = '', last_name_key = '', first_name_key = '', \
+         birth_date = NULL, job_title = NULL, totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL, \
+         pending_email = NULL, status = 'deactivated', status_before_deactivation = NULL, deleted_at = $1, updated_at = $1 \
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

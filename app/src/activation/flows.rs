@@ -92,6 +92,11 @@ fn not_found(lang: Lang) -> Outcome {
             )
             .into(),
         )),
+        // The way forward: what else to check, then writing to support.
+        follow_up: Some((
+            "/aide?sujet=code-refuse".into(),
+            lang.t("Mon code d'activation est refusé : que faire ?", "My activation code is refused: what to do?").into(),
+        )),
         ..Outcome::default()
     }
 }
@@ -194,7 +199,8 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
     limits::undo(state, by_account).await?;
     limits::undo(state, from_client).await?;
     if found.used_at.is_some() {
-        let message = if found.used_by == Some(user.id) {
+        let ours = found.used_by == Some(user.id);
+        let message = if ours {
             lang.t(
                 "Ce dossier est déjà rattaché à votre compte : retrouvez-le dans « Mon compte ».",
                 "This record is already linked to your account: find it under “My account”.",
@@ -205,8 +211,15 @@ pub async fn activate(state: &AppState, ctx: &RequestContext, input: ActivationI
                 "This code was already used. A code works once: if you think this is a mistake, ask your lab for a new code.",
             )
         };
-        return Ok(Outcome::notice(NoticeKind::Warn, message)
-            .with_follow_up("/mon-compte", lang.t("Voir mon compte", "See my account")));
+        let follow = if ours {
+            ("/mon-compte", lang.t("Voir mon compte", "See my account"))
+        } else {
+            (
+                "/aide?sujet=code-deja-utilise",
+                lang.t("Le code a déjà été utilisé : que faire ?", "The code was already used: what to do?"),
+            )
+        };
+        return Ok(Outcome::notice(NoticeKind::Warn, message).with_follow_up(follow.0, follow.1));
     }
 
     // Whose name to compare: the account holder's for their own record, else the name typed.

@@ -131,6 +131,11 @@ fn ProfileCard(profile: Profile, reports: Vec<crate::reports::store::ReportLine>
             <p class="meta">{relation_label(&profile.relation, lang)}" · "{lang.t("né(e) le ", "born on ")}{birth}</p>
             <p>{status}</p>
             {reports}
+            <crate::ui::plain::PlainForm fn_path={<crate::my_data::api::RemoveProfile as server_fn::ServerFn>::PATH} page="/mon-compte" class="profile-remove">
+                <input type="hidden" name="id" value=profile.link_id.to_string()/>
+                <button type="submit" class="button-danger-secondary" aria-label=format!("{} — {}", lang.t("Retirer ce profil", "Remove this profile"), profile.patient_name())>{lang.t("Retirer ce profil", "Remove this profile")}</button>
+                <span class="hint">{lang.t("Le dossier reste au laboratoire ; il pourra être rattaché de nouveau avec un nouveau code.", "The record stays with the lab; it can be linked again with a new code.")}</span>
+            </crate::ui::plain::PlainForm>
         </li>
     }
 }

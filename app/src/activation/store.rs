@@ -559,3 +559,63 @@ pub async fn reference_of(db: &crate::platform::db::Db, record_id: i64) -> Resul
         .fetch_one(db.pool())
         .await
 }
+
+/// A record as the front desk sees it, to check against the person's identity document.
+#[derive(sqlx::FromRow)]
+pub struct DeskRecord {
+    /// Id.
+    pub id: i64,
+    /// The lab's reference.
+    pub lab_reference: String,
+    /// Used last name.
+    pub last_name: String,
+    /// Birth name.
+    pub birth_name: Option<String>,
+    /// First names.
+    pub first_names: String,
+    /// `AAAA-MM-JJ`.
+    pub birth_date: String,
+}
+
+impl std::fmt::Debug for DeskRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeskRecord({})", self.id)
+    }
+}
+
+const DESK_COLUMNS: &str = "id, lab_reference, last_name, birth_name, first_names, birth_date";
+
+/// Records by lab reference (at most one) for the front desk.
+pub async fn desk_by_reference(db: &crate::platform::db::Db, reference: &str) -> Result<Vec<DeskRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {DESK_COLUMNS} FROM patient_records WHERE lab_reference = $1"))
+        .bind(reference)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Records with this NIR (the caller compares the names) for the front desk.
+pub async fn desk_by_nir(db: &crate::platform::db::Db, nir: &str) -> Result<Vec<DeskRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {DESK_COLUMNS} FROM patient_records WHERE nir = $1 ORDER BY id LIMIT 20"))
+        .bind(nir)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// One record for the front desk.
+pub async fn desk_record(db: &crate::platform::db::Db, id: i64) -> Result<Option<DeskRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {DESK_COLUMNS} FROM patient_records WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Removes one of an account's profiles (unlinks the record from it); the record and its
+/// code stay with the lab. Returns the record id, or `None` when the link is not this
+/// account's.
+pub async fn unlink(tx: &mut Tx, link_id: i64, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM record_links WHERE id = $1 AND user_id = $2 RETURNING record_id")
+        .bind(link_id)
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await
+}

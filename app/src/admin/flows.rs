@@ -76,6 +76,7 @@ pub async fn create_user(state: &AppState, ctx: &RequestContext, input: NewUserI
     let kind = match input.kind.as_str() {
         "support" => UserKind::Support,
         "professional" => UserKind::Professional,
+        "front_desk" => UserKind::FrontDesk,
         _ => {
             errors.add("kind", lang.t("Choisissez le type de compte.", "Choose the kind of account."));
             UserKind::Professional

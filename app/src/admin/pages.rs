@@ -116,6 +116,8 @@ pub fn UsersPage() -> impl IntoView {
                             {option("patient", UserKind::Patient.label(lang), &kind_param)}
                             {option("professional", UserKind::Professional.label(lang), &kind_param)}
                             {option("support", UserKind::Support.label(lang), &kind_param)}
+                            {option("shared", UserKind::Shared.label(lang), &kind_param)}
+                            {option("front_desk", UserKind::FrontDesk.label(lang), &kind_param)}
                         </select>
                     </div>
                     <div class="field">
@@ -187,6 +189,7 @@ pub fn UserPage() -> impl IntoView {
         <EditIdentity as ServerFn>::PATH,
         <ChangeEmail as ServerFn>::PATH,
         <ResetSecondFactor as ServerFn>::PATH,
+        <crate::shared_accounts::api::SupportChangeResponsible as ServerFn>::PATH,
     ]);
     let created = query_param("cree").is_some();
     Suspend::new(async move {
@@ -236,8 +239,8 @@ pub fn UserPage() -> impl IntoView {
         let page = format!("/admin/utilisateurs/{id}");
         let uid = id;
         view! {
-            <Title text=format!("{first} {last}")/>
-            <h1>{format!("{first} {last}")}" "{is_admin.then(|| admin_badge(lang))}</h1>
+            <Title text=format!("{first} {last}").trim().to_string()/>
+            <h1>{format!("{first} {last}").trim().to_string()}" "{is_admin.then(|| admin_badge(lang))}</h1>
             {created.then(|| view! { <Notice outcome=Some(Outcome::notice(NoticeKind::Success, lang.t("Le compte est créé et l'invitation envoyée.", "The account is created and the invitation sent.")))/> })}
             <Notice outcome=outcome.clone()/>
             <section class="panel">
@@ -281,6 +284,10 @@ pub fn UserPage() -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            {(kind == UserKind::Shared).then(|| view! {
+                <crate::shared_accounts::pages::SharedAccountAdmin account_id=uid page=page.clone() outcome=outcome.clone() lang=lang/>
+            })}
+            {(kind != UserKind::Shared).then(|| view! {
             <section class="panel">
                 <h2>{lang.t("Identité", "Identity")}</h2>
                 <PlainForm fn_path={<EditIdentity as ServerFn>::PATH} page=page.clone()>
@@ -300,7 +307,9 @@ pub fn UserPage() -> impl IntoView {
                     <button type="submit" class="button-secondary">{lang.t("Changer l'adresse e-mail", "Change the e-mail address")}</button>
                 </PlainForm>
             </section>
+            })}
             {access_view}
+            {(kind != UserKind::Shared).then(|| view! {
             <section class="panel">
                 <h2>{lang.t("Second facteur", "Second factor")}</h2>
                 {match totp {
@@ -314,6 +323,7 @@ pub fn UserPage() -> impl IntoView {
                     None => view! { <p>{lang.t("Aucun second facteur configuré.", "No second factor set up.")}</p> }.into_any(),
                 }}
             </section>
+            })}
             <section class="panel">
                 <h2>{lang.t("Historique", "History")}</h2>
                 <div class="table-wrap">
@@ -380,6 +390,7 @@ pub fn NewUserPage() -> impl IntoView {
                     <fieldset>
                         <legend>{lang.t("Type de compte", "Kind of account")}</legend>
                         <label class="check"><input type="radio" name="kind" value="professional" checked=kind == "professional"/>{lang.t("Professionnel de laboratoire", "Lab professional")}</label>
+                        <label class="check"><input type="radio" name="kind" value="front_desk" checked=kind == "front_desk"/>{lang.t("Accueil (réédition des codes d'activation au comptoir)", "Front desk (re-issuing activation codes at the counter)")}</label>
                         {agent.is_admin.then(|| view! {
                             <label class="check"><input type="radio" name="kind" value="support" checked=kind == "support"/>{lang.t("Support", "Support")}</label>
                             <label class="check"><input type="checkbox" name="is_admin" value="on"/>{lang.t("Administrateur", "Administrator")}</label>

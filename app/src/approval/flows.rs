@@ -100,16 +100,9 @@ async fn approve_one(
         ),
     )
     .await?;
-    let rlang = Lang::from_code(&request.lang);
+    let (to, first_name, rlang) = request.requester();
     let sites = crate::access_request::flows::describe_scope(state, request.structure_id, &scope, rlang).await?;
-    let mail = emails::approved(
-        rlang,
-        &request.email,
-        &request.first_name,
-        &user.display_name(),
-        &rights.describe(rlang),
-        &sites,
-    );
+    let mail = emails::approved(rlang, &to, &first_name, &user.display_name(), &rights.describe(rlang), &sites);
     outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
     state.wake_mailer();
@@ -233,8 +226,8 @@ pub async fn refuse_request<F: State>(
             .with(serde_json::json!({ "from": from.as_str(), "to": "refused", "reason": refused.0.as_str() })),
     )
     .await?;
-    let rlang = Lang::from_code(&request.lang);
-    let mail = emails::refused(rlang, &request.email, &request.first_name, &user.display_name(), refused.0.as_str());
+    let (to, first_name, rlang) = request.requester();
+    let mail = emails::refused(rlang, &to, &first_name, &user.display_name(), refused.0.as_str());
     outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
     state.wake_mailer();

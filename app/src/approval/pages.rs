@@ -88,7 +88,13 @@ fn RequestCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submi
     view! {
         <article class="card request-card" aria-label=name.clone()>
             <h3>{name.clone()}</h3>
-            <p class="meta">{request.profile.label(lang)}" · "{request.structure_name.clone()}" · "{lang.t("demande du ", "asked on ")}{day(request.created_at, lang)}</p>
+            <p class="meta">{match (&request.kind, &request.creator) {
+                (crate::access_request::store::RequestKind::Shared, Some((_, first, _))) => match lang {
+                    Lang::Fr => format!("Compte partagé {} demandé par {first} {} · ", request.email, request.last_name),
+                    Lang::En => format!("Shared account {} asked by {first} {} · ", request.email, request.last_name),
+                },
+                _ => format!("{} · ", request.profile.label(lang)),
+            }}{request.structure_name.clone()}" · "{lang.t("demande du ", "asked on ")}{day(request.created_at, lang)}</p>
             <p><strong>{lang.t("Demandé : ", "Asked: ")}</strong>{asked}</p>
             <PlainForm fn_path={<ApproveRequest as ServerFn>::PATH} page="/approbation-des-comptes">
                 <input type="hidden" name="id" value=id.to_string()/>
@@ -161,7 +167,7 @@ pub fn ApprovalPage() -> impl IntoView {
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
         let load = async {
-            let pending = requests::in_state(&state.db, RequestState::PendingApprover, Some(&structures)).await?;
+            let pending = requests::in_state(&state.db, RequestState::PendingApprover, Some(&structures), None).await?;
             let mut blocks = Vec::new();
             for s in &structures {
                 let sites = crate::structures::store::sites(&state.db, *s).await?;

@@ -175,6 +175,15 @@ impl RequestState {
     }
 }
 
+impl RequestState {
+    /// The state a shared account's request starts in: with the structure's approvers when
+    /// it asks for rights and its creator does not approve for the structure (nobody
+    /// approves their own request), with support otherwise.
+    pub const fn initial_shared(rights: Rights, creator_approves: bool) -> Self {
+        if rights.any() && !creator_approves { RequestState::PendingApprover } else { RequestState::PendingSupport }
+    }
+}
+
 impl TryFrom<String> for Profile {
     type Error = crate::domain::account::UnknownValue;
     fn try_from(s: String) -> Result<Self, Self::Error> {
@@ -360,6 +369,14 @@ mod tests {
         assert_eq!(RequestState::initial(Profile::Collaborator, Rights::default()), RequestState::PendingSupport);
         assert_eq!(RequestState::initial(Profile::Biologist, rights), RequestState::PendingSupport);
         assert_eq!(RequestState::initial(Profile::Biologist, Rights::default()), RequestState::PendingSupport);
+    }
+
+    #[test]
+    fn where_shared_account_requests_start() {
+        let rights = Rights { results: true, invoices: false };
+        assert_eq!(RequestState::initial_shared(rights, false), RequestState::PendingApprover);
+        assert_eq!(RequestState::initial_shared(rights, true), RequestState::PendingSupport);
+        assert_eq!(RequestState::initial_shared(Rights::default(), false), RequestState::PendingSupport);
     }
 
     #[test]

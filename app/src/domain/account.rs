@@ -11,6 +11,12 @@ pub enum UserKind {
     Professional,
     /// A support agent of the lab network (back-office).
     Support,
+    /// A shared (organisation) account, e.g. a structure's secretariat: it has no password
+    /// and never signs in; its members reach it from their own accounts.
+    Shared,
+    /// Lab front-desk staff (Accueil): only finds patient records and issues new
+    /// activation codes at the counter (`/support/dossiers`).
+    FrontDesk,
 }
 
 impl UserKind {
@@ -20,6 +26,8 @@ impl UserKind {
             UserKind::Patient => "patient",
             UserKind::Professional => "professional",
             UserKind::Support => "support",
+            UserKind::Shared => "shared",
+            UserKind::FrontDesk => "front_desk",
         }
     }
 
@@ -29,6 +37,8 @@ impl UserKind {
             "patient" => Some(UserKind::Patient),
             "professional" => Some(UserKind::Professional),
             "support" => Some(UserKind::Support),
+            "shared" => Some(UserKind::Shared),
+            "front_desk" => Some(UserKind::FrontDesk),
             _ => None,
         }
     }
@@ -39,6 +49,8 @@ impl UserKind {
             UserKind::Patient => lang.t("Patient", "Patient"),
             UserKind::Professional => lang.t("Professionnel", "Professional"),
             UserKind::Support => lang.t("Support", "Support"),
+            UserKind::Shared => lang.t("Compte partagé", "Shared account"),
+            UserKind::FrontDesk => lang.t("Accueil", "Front desk"),
         }
     }
 }
@@ -138,7 +150,7 @@ mod tests {
         for s in AccountStatus::ALL {
             assert_eq!(AccountStatus::parse(s.as_str()), Some(s));
         }
-        for k in [UserKind::Patient, UserKind::Professional, UserKind::Support] {
+        for k in [UserKind::Patient, UserKind::Professional, UserKind::Support, UserKind::Shared] {
             assert_eq!(UserKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(AccountStatus::parse("nonsense"), None);

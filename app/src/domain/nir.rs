@@ -51,4 +51,25 @@ mod tests {
         assert!(parse_nir(&format!("{body2a}2B451089{key2b:02}")).is_some());
         assert!(parse_nir(&format!("{body2a}2B451089{:02}", (key2b % 97) + 1)).is_none());
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn every_single_digit_substitution_is_caught(sex in "[12]", rest in "[0-9]{12}") {
+            let body = format!("{sex}{rest}");
+            let n: u64 = body.parse().unwrap();
+            let nir = format!("{body}{:02}", 97 - n % 97);
+            prop_assert!(parse_nir(&nir).is_some());
+            for i in 0..15 {
+                let d = nir.as_bytes()[i] - b'0';
+                for other in (0..10u8).filter(|o| *o != d) {
+                    let mut t = nir.clone().into_bytes();
+                    t[i] = b'0' + other;
+                    let t = String::from_utf8(t).unwrap();
+                    prop_assert!(parse_nir(&t).is_none(), "{}", t);
+                }
+            }
+        }
+    }
 }

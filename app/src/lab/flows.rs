@@ -830,7 +830,7 @@ pub async fn structure(state: &AppState, code: &str) -> Result<StructureAnswer, 
     Ok(StructureAnswer {
         correspondent_code: structure.code,
         name: structure.name,
-        paperless: false,
+        paperless: crate::shared_accounts::store::paperless(&state.db, structure.id).await?,
         sites: sites
             .into_iter()
             .map(|s| SiteAnswer { id: s.id, name: s.name, city: s.city, migrated: s.migrated_at.is_some() })

@@ -206,7 +206,8 @@ pub struct StructureAnswer {
     pub correspondent_code: String,
     /// Name.
     pub name: String,
-    /// The structure gave up paper results (organisation accounts; `false` until then).
+    /// The structure gave up paper: one of its active shared accounts asked for paperless
+    /// exchanges.
     pub paperless: bool,
     /// Its sites.
     pub sites: Vec<SiteAnswer>,

@@ -20,6 +20,7 @@ pub fn MyAccountPage() -> impl IntoView {
         return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any();
     };
     let password_changed = query_param("mot-de-passe").is_some();
+    let profile_removed = query_param("profil-retire").is_some();
     let body = match user.kind {
         UserKind::Patient => view! {
             <crate::reports::pages::NewestReport user_id=user.id lang=lang/>
@@ -27,15 +28,23 @@ pub fn MyAccountPage() -> impl IntoView {
         }
         .into_any(),
         UserKind::Professional | UserKind::Support => crate::pages::account_sections::sections(&user, lang),
+        UserKind::FrontDesk => view! {
+            <section class="panel"><p><a class="button" href="/support/dossiers">{lang.t("Dossiers patients", "Patient records")}</a></p></section>
+        }
+        .into_any(),
+        // Shared accounts never sign in: no session is ever theirs.
+        UserKind::Shared => view! { <ErrorPage lang=lang error=AppError::Forbidden/> }.into_any(),
     };
     let user_id = user.id;
     view! {
         <Title text=lang.t("Mon compte", "My account")/>
         <h1>{format!("{} {}", lang.t("Bonjour", "Hello"), user.first_name)}</h1>
+        {profile_removed.then(|| view! { <Notice outcome=Some(crate::form::Outcome::notice(NoticeKind::Success, lang.t("Le profil est retiré de votre compte. Le dossier reste au laboratoire.", "The profile is removed from your account. The record stays with the lab.")))/> })}
         {password_changed.then(|| view! { <Notice outcome=Some(crate::form::Outcome::notice(NoticeKind::Success, lang.t("Votre nouveau mot de passe est enregistré ; vos autres sessions ont été fermées.", "Your new password is saved; your other sessions were signed out.")))/> })}
         {body}
-        {(user.kind != UserKind::Support).then(|| view! { <crate::reports::preferences::DocumentNotices user_id=user_id kind=user.kind lang=lang/> })}
+        {(!matches!(user.kind, UserKind::Support | UserKind::FrontDesk)).then(|| view! { <crate::reports::preferences::DocumentNotices user_id=user_id kind=user.kind lang=lang/> })}
         <AccountSecurity user_id=user_id lang=lang/>
+        <crate::my_data::pages::MyDataPanel kind=user.kind lang=lang/>
     }
     .into_any()
 }

@@ -62,11 +62,19 @@ pub fn ErrorPage(
     let sign_in = matches!(error, crate::error::AppError::SignInRequired | crate::error::AppError::SessionExpired);
     let second_factor = matches!(error, crate::error::AppError::SecondFactorRequired);
     let path = ctx.path;
+    let acting = ctx.acting.filter(|_| error == crate::error::AppError::Forbidden);
     view! {
         <Title text=title/>
         <section class="panel">
             <h1>{title}</h1>
             <p>{error.message(lang)}</p>
+            {acting.map(|a| view! {
+                <p>{match lang {
+                    Lang::Fr => format!("Vous agissez pour le compte partagé « {} » : cette page demande les droits de votre compte individuel.", a.description),
+                    Lang::En => format!("You are acting for the shared account “{}”: this page needs your individual account's rights.", a.description),
+                }}</p>
+                <crate::shared_accounts::pages::SwitchBackForm lang=lang page=path.clone()/>
+            })}
             <ul class="choices">
                 {sign_in.then(|| view! {
                     <li><a href=format!("/connexion?suite={}", crate::pages::url_encode(&path))>{lang.t("Se connecter", "Sign in")}</a></li>

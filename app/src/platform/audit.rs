@@ -17,12 +17,29 @@ pub struct AuditEntry {
     pub subject_id: Option<i64>,
     /// What changed (before/after, reason…), as JSON.
     pub details: Value,
+    /// The shared account the actor acted for, if any. When not set, [`record`] takes the
+    /// one of the current request: whatever a person does while switched to a shared
+    /// account is recorded as theirs, for that account.
+    pub acting_for: Option<i64>,
 }
 
 impl AuditEntry {
     /// An entry with no details.
     pub fn new(actor: Option<i64>, action: &'static str, subject_type: &'static str, subject_id: Option<i64>) -> Self {
-        AuditEntry { actor, action, subject_type, subject_id, details: Value::Object(Default::default()) }
+        AuditEntry {
+            actor,
+            action,
+            subject_type,
+            subject_id,
+            details: Value::Object(Default::default()),
+            acting_for: None,
+        }
+    }
+
+    /// The same entry, done for a shared account.
+    pub fn for_shared(mut self, account: Option<i64>) -> Self {
+        self.acting_for = account;
+        self
     }
 
     /// The same entry with details.
@@ -34,9 +51,14 @@ impl AuditEntry {
 
 /// Writes an entry inside the caller's transaction.
 pub async fn record(tx: &mut Tx, now: i64, entry: AuditEntry) -> Result<(), sqlx::Error> {
+    let acting_for = entry.acting_for.or_else(|| {
+        let ctx = super::request_context();
+        // Only for the person who is acting (not, say, the system on their request).
+        ctx.acting_for().filter(|_| entry.actor.is_some() && entry.actor == ctx.user.as_ref().map(|u| u.id))
+    });
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, action, subject_type, subject_id, details) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log (at, actor_user_id, action, subject_type, subject_id, details, acting_for) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(now)
     .bind(entry.actor)
@@ -44,12 +66,14 @@ pub async fn record(tx: &mut Tx, now: i64, entry: AuditEntry) -> Result<(), sqlx
     .bind(entry.subject_type)
     .bind(entry.subject_id)
     .bind(entry.details.to_string())
+    .bind(acting_for)
     .execute(&mut **tx)
     .await
     .map(|_| ())
 }
 
-/// One line read back, for history views.
+/// One line read back, for history views. The actor's name says, between brackets, the
+/// shared account they acted for.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
     /// When.
@@ -68,9 +92,10 @@ pub struct AuditRow {
 pub async fn history(db: &super::db::Db, subject_type: &str, subject_id: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
     sqlx::query_as::<_, AuditRow>(
         "SELECT a.at, a.actor_user_id, \
-                CASE WHEN u.id IS NULL THEN NULL ELSE u.first_name || ' ' || u.last_name END AS actor_name, \
+                CASE WHEN u.id IS NULL THEN NULL WHEN f.id IS NULL THEN u.first_name || ' ' || u.last_name \
+                     ELSE u.first_name || ' ' || u.last_name || ' (' || f.last_name || ')' END AS actor_name, \
                 a.action, a.details \
-         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN users f ON f.id = a.acting_for \
          WHERE a.subject_type = $1 AND a.subject_id = $2 ORDER BY a.id",
     )
     .bind(subject_type)
@@ -129,6 +154,34 @@ pub fn describe(action: &str, lang: crate::i18n::Lang) -> String {
         "approver.delegated" => ("Approbateur désigné", "Approver designated"),
         "approver.revoked" => ("Délégation d'approbation retirée", "Approver delegation withdrawn"),
         "site.migrated" => ("Site passé sur Sésame", "Site moved to Sésame"),
+        "shared.code_sent" => ("Code de création de compte partagé envoyé", "Shared-account creation code sent"),
+        "shared.code_confirmed" => {
+            ("Code de création de compte partagé confirmé", "Shared-account creation code confirmed")
+        }
+        "shared.requested" => ("Compte partagé demandé", "Shared account requested"),
+        "shared.address_confirmed" => ("Adresse du compte partagé confirmée", "Shared account's address confirmed"),
+        "shared.validated" => ("Compte partagé créé", "Shared account created"),
+        "shared.switched" => ("Passage sur le compte partagé", "Switched to the shared account"),
+        "shared.switched_back" => ("Retour au compte individuel", "Switched back to the individual account"),
+        "shared.member_invited" => ("Membre invité", "Member invited"),
+        "shared.invitation_cancelled" => ("Invitation retirée", "Invitation withdrawn"),
+        "shared.member_joined" => ("Membre ajouté (invitation acceptée)", "Member added (invitation accepted)"),
+        "shared.invitation_declined" => ("Invitation déclinée", "Invitation declined"),
+        "shared.member_removed" => ("Membre retiré", "Member removed"),
+        "shared.member_left" => ("Membre parti", "Member left"),
+        "shared.manager_set" => ("Rôle de gestionnaire modifié", "Manager role changed"),
+        "shared.responsible_changed" => ("Responsable changé", "Responsible changed"),
+        "results.patient_search" => ("Recherche de patient par NIR", "Patient search by NIR"),
+        "record.code_reissued" => ("Nouveau code d'activation émis", "New activation code issued"),
+        "front_desk.search" => ("Recherche de dossier à l'accueil", "Record search at the front desk"),
+        "help.message_written" => ("Message écrit au support", "Message written to support"),
+        "help.message_confirmed" => ("Message au support confirmé", "Message to support confirmed"),
+        "help.replied" => ("Réponse du support envoyée", "Support's answer sent"),
+        "help.closed" => ("Message au support clos", "Message to support closed"),
+        "help.address_reminded" => ("Rappel de l'adresse du compte envoyé", "Account address reminder sent"),
+        "profile.removed" => ("Profil retiré du compte", "Profile removed from the account"),
+        "account.data_exported" => ("Données personnelles téléchargées", "Personal data downloaded"),
+        "account.deleted" => ("Compte supprimé par son titulaire", "Account deleted by its holder"),
         other => return other.to_string(),
     };
     lang.t(fr, en).to_string()
@@ -199,6 +252,21 @@ pub async fn by_others_on(db: &super::db::Db, user_id: i64, since: i64) -> Resul
     )
     .bind(user_id)
     .bind(since)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Every line about a person: what they did, and what was done to their account, newest
+/// first (support's view of a message's writer, the export of one's own data).
+pub async fn about_user(db: &super::db::Db, user_id: i64, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+    sqlx::query_as::<_, AuditRow>(
+        "SELECT a.at, a.actor_user_id, CAST(NULL AS TEXT) AS actor_name, a.action, a.details \
+         FROM audit_log a \
+         WHERE a.actor_user_id = $1 OR (a.subject_type = 'user' AND a.subject_id = $1) \
+         ORDER BY a.id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
     .fetch_all(db.pool())
     .await
 }

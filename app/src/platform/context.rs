@@ -33,6 +33,24 @@ pub struct RequestContext {
     pub nonce: String,
     /// The request path, for "back" links and form re-rendering.
     pub path: String,
+    /// The shared account the signed-in person acts for, if they switched to one (checked
+    /// on this request: still a member, the account still active).
+    pub acting: Option<ActingFor>,
+    /// When the person last confirmed a code e-mailed to them in this session.
+    pub step_up_at: Option<i64>,
+}
+
+/// A shared account a person acts for.
+#[derive(Clone, Debug)]
+pub struct ActingFor {
+    /// The shared account as the principal whose rights apply (kind `Shared`).
+    pub account: CurrentUser,
+    /// Its shared-account id (`/comptes-partages/{id}`).
+    pub shared_id: i64,
+    /// Its description, shown in the header.
+    pub description: String,
+    /// Its address, shown in the header.
+    pub email: String,
 }
 
 impl RequestContext {
@@ -40,6 +58,26 @@ impl RequestContext {
     /// expired).
     pub fn require_user(&self) -> Result<CurrentUser, crate::error::AppError> {
         self.user.clone().ok_or_else(|| self.sign_in_error())
+    }
+
+    /// Whose rights apply to this request: the shared account the person switched to, or
+    /// the person themself. Pages and documents are read with these rights; what was done
+    /// is recorded as the person's, for the shared account.
+    pub fn principal(&self) -> Option<CurrentUser> {
+        match &self.acting {
+            Some(a) if self.user.is_some() => Some(a.account.clone()),
+            _ => self.user.clone(),
+        }
+    }
+
+    /// [`RequestContext::principal`], or the error that asks to sign in.
+    pub fn require_principal(&self) -> Result<CurrentUser, crate::error::AppError> {
+        self.principal().ok_or_else(|| self.sign_in_error())
+    }
+
+    /// The shared account's `users` id when acting for one.
+    pub fn acting_for(&self) -> Option<i64> {
+        self.acting.as_ref().map(|a| a.account.id)
     }
 
     /// `SessionExpired` for someone whose session ended, `SignInRequired` otherwise.

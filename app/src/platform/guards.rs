@@ -19,6 +19,18 @@ pub fn require_support(ctx: &RequestContext) -> AppResult<CurrentUser> {
     Ok(user)
 }
 
+/// Someone who may find patient records and issue new activation codes at the counter: an
+/// active support agent (with their second factor), or an active front-desk (Accueil)
+/// account, whose only page this is.
+pub fn require_front_desk(ctx: &RequestContext) -> AppResult<CurrentUser> {
+    let user = ctx.require_user()?;
+    match user.kind {
+        UserKind::Support => require_support(ctx),
+        UserKind::FrontDesk if user.status == AccountStatus::Active => Ok(user),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 /// An active patient (linking records).
 pub fn require_patient(ctx: &RequestContext) -> AppResult<CurrentUser> {
     let user = ctx.require_user()?;
@@ -28,10 +40,12 @@ pub fn require_patient(ctx: &RequestContext) -> AppResult<CurrentUser> {
     Ok(user)
 }
 
-/// An active professional.
+/// An active professional acting for themself: while switched to a shared account, a person
+/// has the shared account's rights only (results, invoices), not their own (approving,
+/// managing shared accounts); they switch back in one click.
 pub fn require_professional(ctx: &RequestContext) -> AppResult<CurrentUser> {
     let user = ctx.require_user()?;
-    if user.kind != UserKind::Professional || user.status != AccountStatus::Active {
+    if user.kind != UserKind::Professional || user.status != AccountStatus::Active || ctx.acting.is_some() {
         return Err(AppError::Forbidden);
     }
     Ok(user)

@@ -126,6 +126,36 @@ pub enum LimitedAction<'a> {
         /// The professional.
         user_id: i64,
     },
+    /// Codes e-mailed to confirm the creation of a shared account, per account.
+    SharedAccountCodeSend {
+        /// The professional.
+        user_id: i64,
+    },
+    /// Codes typed to confirm the creation of a shared account, per account.
+    SharedAccountCode {
+        /// The professional.
+        user_id: i64,
+    },
+    /// Members invited to shared accounts, per inviting account.
+    SharedInvite {
+        /// The professional.
+        user_id: i64,
+    },
+    /// Messages written to support from `/aide`, per client.
+    SupportMessage {
+        /// Keyed hash of the client address.
+        client: &'a str,
+    },
+    /// Codes issued at the front desk, per agent.
+    FrontDeskCode {
+        /// The agent.
+        user_id: i64,
+    },
+    /// Exports of one's own data, per account.
+    DataExport {
+        /// The account.
+        user_id: i64,
+    },
 }
 
 impl LimitedAction<'_> {
@@ -166,6 +196,12 @@ impl LimitedAction<'_> {
             (PasswordCheck { user_id: 0 }, "account", "refused (429)"),
             (LabCall { token_id: 0 }, "lab API token", "refused (429) with Retry-After"),
             (PatientSearch { user_id: 0 }, "account", "refused (429)"),
+            (SharedAccountCodeSend { user_id: 0 }, "account", "refused (429)"),
+            (SharedAccountCode { user_id: 0 }, "account", "refused (429) until the window ends"),
+            (SharedInvite { user_id: 0 }, "account", "refused (429)"),
+            (SupportMessage { client: e }, "client address", "refused (429)"),
+            (FrontDeskCode { user_id: 0 }, "front-desk agent", "refused (429)"),
+            (DataExport { user_id: 0 }, "account", "refused (429)"),
         ]
         .into_iter()
         .map(|(a, key, then)| (a.name(), key, a.limit(), then))
@@ -196,6 +232,12 @@ impl LimitedAction<'_> {
             PasswordCheck { .. } => "current-password checks",
             LabCall { .. } => "lab system API calls",
             PatientSearch { .. } => "patient searches by NIR",
+            SharedAccountCodeSend { .. } => "shared-account codes e-mailed",
+            SharedAccountCode { .. } => "shared-account codes typed",
+            SharedInvite { .. } => "shared-account invitations",
+            SupportMessage { .. } => "messages to support",
+            FrontDeskCode { .. } => "activation codes issued at the front desk",
+            DataExport { .. } => "exports of one's own data",
         }
     }
 
@@ -223,6 +265,12 @@ impl LimitedAction<'_> {
             PasswordCheck { .. } => Limit { max: 5, window: 15 * MINUTE },
             LabCall { .. } => Limit { max: 6000, window: MINUTE },
             PatientSearch { .. } => Limit { max: 100, window: HOUR },
+            SharedAccountCodeSend { .. } => Limit { max: 5, window: HOUR },
+            SharedAccountCode { .. } => Limit { max: 5, window: 15 * MINUTE },
+            SharedInvite { .. } => Limit { max: 30, window: HOUR },
+            SupportMessage { .. } => Limit { max: 10, window: HOUR },
+            FrontDeskCode { .. } => Limit { max: 200, window: HOUR },
+            DataExport { .. } => Limit { max: 5, window: DAY },
         }
     }
 
@@ -252,6 +300,12 @@ impl LimitedAction<'_> {
             PasswordCheck { user_id } => format!("password-check:{user_id}"),
             LabCall { token_id } => format!("lab-token:{token_id}"),
             PatientSearch { user_id } => format!("patient-search:{user_id}"),
+            SharedAccountCodeSend { user_id } => format!("shared-code-send:{user_id}"),
+            SharedAccountCode { user_id } => format!("shared-code:{user_id}"),
+            SharedInvite { user_id } => format!("shared-invite:{user_id}"),
+            SupportMessage { client } => format!("support-message:{client}"),
+            FrontDeskCode { user_id } => format!("front-desk:{user_id}"),
+            DataExport { user_id } => format!("export:{user_id}"),
         }
     }
 
@@ -294,11 +348,11 @@ mod tests {
     #[test]
     fn the_documented_table_names_every_action_once() {
         let table = LimitedAction::table();
-        assert_eq!(table.len(), 20);
+        assert_eq!(table.len(), 26);
         let mut names: Vec<_> = table.iter().map(|r| r.0).collect();
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), 20);
+        assert_eq!(names.len(), 26);
         assert!(table.iter().all(|r| r.2.max > 0 && r.2.window > 0));
     }
 

@@ -1,5 +1,5 @@
-//! Six-digit codes e-mailed to an account to confirm a step (the sign-in second factor;
-//! later, creating a shared account): single use, valid 10 minutes, the latest one only,
+//! Six-digit codes e-mailed to an account to confirm a step (the sign-in second factor,
+//! creating a shared account): single use, valid 10 minutes, the latest one only,
 //! stored as keyed hashes. Attempts are limited by the caller (see [`super::limits`]).
 
 use super::AppState;
@@ -15,6 +15,8 @@ pub const VALIDITY: i64 = 10 * MINUTE;
 pub enum Purpose {
     /// The second factor of a sign-in.
     SignIn,
+    /// Confirming, from one's own mailbox, the creation of a shared account.
+    SharedAccount,
 }
 
 impl Purpose {
@@ -22,6 +24,7 @@ impl Purpose {
     pub const fn as_str(self) -> &'static str {
         match self {
             Purpose::SignIn => "sign_in",
+            Purpose::SharedAccount => "shared_account",
         }
     }
 }
@@ -79,6 +82,20 @@ pub async fn spend(
     .execute(&mut **tx)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Whether an account has an unused, unexpired code for this purpose (the page then asks
+/// for it rather than offering to send one).
+pub async fn live(state: &AppState, user_id: i64, purpose: Purpose) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM one_time_codes WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(state.now())
+    .fetch_one(state.db.pool())
+    .await?;
+    Ok(n > 0)
 }
 
 /// Deletes codes spent or expired long ago (housekeeping).

@@ -136,7 +136,9 @@ pub async fn apply(state: &AppState) -> Result<Purged, sqlx::Error> {
         secrets: crate::accounts::store::purge_spent_tokens(db, spent).await?
             + crate::first_login::store::purge_spent(db, spent).await?
             + super::one_time_code::purge(db, spent).await?
-            + crate::second_factor::store::purge_used(db, spent).await?,
+            + crate::second_factor::store::purge_used(db, spent).await?
+            // Messages to support whose writer never confirmed the address.
+            + crate::help::store::purge_unconfirmed(db, now).await?,
         audit: super::audit::purge(db, now - LOGS).await?,
         outbox: super::mail::outbox::purge(db, now - LOGS).await?,
         links: crate::activation::store::purge_reviewed(db, now - REVIEWED_NAMES, now - LOGS).await?,

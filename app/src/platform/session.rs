@@ -171,6 +171,10 @@ pub struct SessionInfo {
     /// the person gives their password again: health documents open only in a fresh
     /// session. Staying active keeps it fresh; coming back after a pause does not.
     pub fresh: bool,
+    /// The shared account the person switched to, if any (checked again by the caller).
+    pub acting_for: Option<i64>,
+    /// When the person last confirmed a code e-mailed to them in this session.
+    pub step_up_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -182,6 +186,8 @@ struct SessionRow {
     device: String,
     authenticated_at: i64,
     handle: String,
+    acting_for: Option<i64>,
+    step_up_at: Option<i64>,
     id: i64,
     kind: String,
     status: String,
@@ -197,6 +203,7 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionInfo
     let hash = sha256_hex(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT s.last_seen_at, s.stage, s.remember, s.needs_password, s.device, s.authenticated_at, s.handle, \
+                s.acting_for, s.step_up_at, \
                 u.id, u.kind, u.status, u.first_name, u.last_name, u.is_admin, u.totp_enabled_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 \
@@ -247,7 +254,30 @@ pub async fn lookup(db: &Db, token: &str, now: i64) -> Result<Option<SessionInfo
         remember,
         carried: NewSession { remember, device: row.device, authenticated_at: row.authenticated_at },
         fresh,
+        acting_for: row.acting_for,
+        step_up_at: row.step_up_at,
     }))
+}
+
+/// Makes a session act for a shared account, or for its person again (`None`).
+pub async fn set_acting_for(tx: &mut Tx, token_hash: &str, account: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET acting_for = $1 WHERE token_hash = $2")
+        .bind(account)
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Records (or, with `None`, forgets) that the person confirmed a code e-mailed to them in
+/// this session.
+pub async fn set_step_up(tx: &mut Tx, token_hash: &str, at: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET step_up_at = $1 WHERE token_hash = $2")
+        .bind(at)
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// Records that the person gave their password again in this session (health documents

@@ -38,7 +38,7 @@ pub fn ResultsPage() -> impl IntoView {
         Some((at.parse::<i64>().ok()?, id.parse::<i64>().ok()?))
     });
     Suspend::new(async move {
-        let access = match access_for(ctx.user.clone(), DocumentRight::Results).await {
+        let access = match access_for(ctx.principal(), DocumentRight::Results).await {
             Ok(a) => a,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };
@@ -162,7 +162,7 @@ pub fn InvoicesPage() -> impl IntoView {
     let lang = ctx.lang;
     let after = crate::pages::query_param("apres").and_then(|v| v.parse::<i64>().ok());
     Suspend::new(async move {
-        let access = match access_for(ctx.user.clone(), DocumentRight::Invoices).await {
+        let access = match access_for(ctx.principal(), DocumentRight::Invoices).await {
             Ok(a) => a,
             Err(e) => return view! { <ErrorPage lang=lang error=e/> }.into_any(),
         };

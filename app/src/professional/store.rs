@@ -176,7 +176,7 @@ impl Member {
 /// The professionals of a structure (active or invited), by name.
 pub async fn members(db: &Db, structure_id: i64) -> Result<Vec<Member>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.first_name || ' ' || u.last_name AS name, u.status, pa.profile, pa.results, pa.invoices, pa.all_sites \
+        "SELECT u.id, TRIM(u.first_name || ' ' || u.last_name) AS name, u.status, pa.profile, pa.results, pa.invoices, pa.all_sites \
          FROM professional_access pa JOIN users u ON u.id = pa.user_id WHERE pa.structure_id = $1 \
          ORDER BY u.last_name, u.first_name",
     )
@@ -273,5 +273,22 @@ pub async fn notice_recipients(
     .bind(structure_id)
     .bind(site_id.unwrap_or(-1))
     .fetch_all(&mut **tx)
+    .await
+}
+
+/// How many active approvers a structure has besides `except` (its active biologists and
+/// the people support delegated), to refuse the deletion of its last one.
+pub async fn other_approvers(db: &Db, structure_id: i64, except: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (\
+           SELECT pa.user_id FROM professional_access pa JOIN users u ON u.id = pa.user_id \
+           WHERE pa.structure_id = $1 AND pa.profile = 'biologist' AND u.status = 'active' AND pa.user_id <> $2 \
+           UNION \
+           SELECT d.user_id FROM approver_delegations d JOIN users u ON u.id = d.user_id \
+           WHERE d.structure_id = $1 AND d.revoked_at IS NULL AND u.status = 'active' AND d.user_id <> $2) AS a",
+    )
+    .bind(structure_id)
+    .bind(except)
+    .fetch_one(db.pool())
     .await
 }

@@ -47,7 +47,7 @@ pub async fn open_for_patient(
     .ok_or(AppError::Forbidden)?;
     let opening =
         Opening { document_id: chosen.document_id, item_kind: "report", item_id: report.id, version: chosen.version };
-    let bytes = open_and_record(state, &opening, user.id, download).await?;
+    let bytes = open_and_record(state, &opening, user.id, None, download).await?;
     Ok(OpenedDocument { bytes, file_name: report_file_name(&chosen.sampled_on, chosen.version) })
 }
 
@@ -65,9 +65,16 @@ struct Opening {
     version: i64,
 }
 
-/// Opens a document from its sealed storage and records who opened it: the one step every
-/// PDF route shares, once the caller's right on the item is established.
-async fn open_and_record(state: &AppState, opening: &Opening, user_id: i64, download: bool) -> FlowResult<Vec<u8>> {
+/// Opens a document from its sealed storage and records who opened it (for a shared
+/// account, which member): the one step every PDF route shares, once the caller's right on
+/// the item is established.
+async fn open_and_record(
+    state: &AppState,
+    opening: &Opening,
+    user_id: i64,
+    member_user_id: Option<i64>,
+    download: bool,
+) -> FlowResult<Vec<u8>> {
     let bytes = crate::documents::store::open(state, opening.document_id)
         .await
         .map_err(|e| FlowError::Other(format!("document {} does not open: {e}", opening.document_id)))?;
@@ -79,6 +86,7 @@ async fn open_and_record(state: &AppState, opening: &Opening, user_id: i64, down
         opening.item_id,
         opening.version,
         user_id,
+        member_user_id,
         if download { "download" } else { "open" },
         state.now(),
     )
@@ -93,24 +101,27 @@ fn report_file_name(sampled_on: &str, version: i64) -> String {
     format!("compte-rendu-{date}-v{version}.pdf")
 }
 
-/// The one rule of the professional areas: an active professional holding `right`, with
-/// their access (structure, sites). Rights and sites are read on every call, so an
-/// approver's change applies at once.
+/// The one rule of the professional areas: an active professional (or the shared account
+/// a member acts for) holding `right`, with their access (structure, sites). Rights and
+/// sites are read on every call, so an approver's change applies at once.
 pub async fn holder_of(
     db: &crate::platform::db::Db,
     user: &crate::platform::session::CurrentUser,
     right: DocumentRight,
 ) -> FlowResult<ProAccess> {
-    if user.kind != UserKind::Professional || user.status != crate::domain::account::AccountStatus::Active {
+    if !matches!(user.kind, UserKind::Professional | UserKind::Shared)
+        || user.status != crate::domain::account::AccountStatus::Active
+    {
         return Err(AppError::Forbidden.into());
     }
     let access = crate::professional::store::access_of(db, user.id).await?.ok_or(AppError::Forbidden)?;
     if right.held_by(&access.rights) { Ok(access) } else { Err(AppError::Forbidden.into()) }
 }
 
-/// The caller's scope for a professional area ([`holder_of`]).
+/// The caller's scope for a professional area ([`holder_of`]): the shared account's when
+/// they act for one.
 pub async fn pro_scope(state: &AppState, ctx: &RequestContext, right: DocumentRight) -> FlowResult<store::ProScope> {
-    let user = ctx.require_user()?;
+    let user = ctx.require_principal()?;
     Ok(store::ProScope::of(&holder_of(&state.db, &user, right).await?))
 }
 
@@ -147,6 +158,7 @@ pub async fn open_for_professional(
             (opening, format!("facture-{reference}.pdf"))
         }
     };
-    let bytes = open_and_record(state, &opening, scope.user_id, download).await?;
+    let member = ctx.acting_for().and(ctx.user.as_ref().map(|u| u.id));
+    let bytes = open_and_record(state, &opening, scope.user_id, member, download).await?;
     Ok(OpenedDocument { bytes, file_name })
 }

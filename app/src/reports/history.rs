@@ -25,9 +25,17 @@ fn who(a: &store::Access, lang: Lang) -> String {
         Some("patient") => lang.t("patient ou proche", "patient or relative"),
         Some("professional") => lang.t("professionnel", "professional"),
         Some("support") => lang.t("support", "support"),
+        Some("shared") => lang.t("compte partagé", "shared account"),
         _ => lang.t("compte supprimé", "deleted account"),
     };
-    match (&a.name, &a.structure_name) {
+    let name = match (&a.name, &a.member_name) {
+        (Some(n), Some(m)) => Some(match lang {
+            Lang::Fr => format!("{m} pour {n}"),
+            Lang::En => format!("{m} for {n}"),
+        }),
+        (n, _) => n.clone(),
+    };
+    match (&name, &a.structure_name) {
         (Some(n), Some(s)) => format!("{n} ({kind}) — {s}"),
         (Some(n), None) => format!("{n} ({kind})"),
         _ => kind.to_string(),

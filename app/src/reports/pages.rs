@@ -205,6 +205,11 @@ pub fn MyReportPage() -> impl IntoView {
                                 } else {
                                     match (a.kind.as_deref(), a.name, a.structure_name) {
                                         (Some("professional"), Some(n), Some(s)) => format!("{n} — {s}"),
+                                        (Some("shared"), Some(n), Some(s)) => match (&a.member_name, lang) {
+                                            (Some(m), Lang::Fr) => format!("{m} pour le compte partagé {n} — {s}"),
+                                            (Some(m), Lang::En) => format!("{m} for the shared account {n} — {s}"),
+                                            (None, _) => format!("{n} — {s}"),
+                                        },
                                         (Some("support"), _, _) => lang.t("le support du laboratoire", "the lab's support").to_string(),
                                         (_, Some(n), _) => n,
                                         _ => lang.t("un compte supprimé", "a deleted account").to_string(),

@@ -54,12 +54,11 @@ pub async fn search_patients(nir: String, last_name: String, first_name: String)
     let ctx = crate::platform::request_context();
     let lang = ctx.lang;
     let scope = super::flows::pro_scope(&state, &ctx, crate::professional::store::DocumentRight::Results).await?;
+    // Limits and the audit line are the person's own, even while acting for a shared account.
+    let person = ctx.require_user()?.id;
     // Every submitted search counts, valid or not, before anything is looked up.
-    crate::platform::limits::check(
-        &state,
-        crate::platform::limits::LimitedAction::PatientSearch { user_id: scope.user_id },
-    )
-    .await?;
+    crate::platform::limits::check(&state, crate::platform::limits::LimitedAction::PatientSearch { user_id: person })
+        .await?;
     let mut errors = Vec::new();
     let required = lang.t("Ce champ est obligatoire.", "This field is required.");
     if nir.trim().is_empty() {
@@ -107,13 +106,9 @@ pub async fn search_patients(nir: String, last_name: String, first_name: String)
     crate::platform::audit::record(
         &mut tx,
         state.now(),
-        crate::platform::audit::AuditEntry::new(
-            Some(scope.user_id),
-            "results.patient_search",
-            "user",
-            Some(scope.user_id),
-        )
-        .with(serde_json::json!({ "found": found.len() })),
+        // The person searched; while switched, for the shared account (the scope's owner).
+        crate::platform::audit::AuditEntry::new(Some(person), "results.patient_search", "user", Some(scope.user_id))
+            .with(serde_json::json!({ "found": found.len() })),
     )
     .await?;
     tx.commit().await?;
@@ -139,7 +134,7 @@ pub fn PatientSearchPage() -> impl IntoView {
     let (nir_error, last_error, first_error) = (error_for("nir"), error_for("last_name"), error_for("first_name"));
     Suspend::new(async move {
         if let Err(e) =
-            crate::professional::pages::access_for(ctx.user.clone(), crate::professional::store::DocumentRight::Results)
+            crate::professional::pages::access_for(ctx.principal(), crate::professional::store::DocumentRight::Results)
                 .await
         {
             return view! { <crate::pages::errors::ErrorPage lang=lang error=e/> }.into_any();

@@ -500,18 +500,20 @@ pub async fn record_access(
     item_id: i64,
     version: i64,
     user_id: i64,
+    member_user_id: Option<i64>,
     action: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO document_accesses (document_id, item_kind, item_id, version, user_id, action, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO document_accesses (document_id, item_kind, item_id, version, user_id, member_user_id, action, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(document_id)
     .bind(item_kind)
     .bind(item_id)
     .bind(version)
     .bind(user_id)
+    .bind(member_user_id)
     .bind(action)
     .bind(now)
     .execute(&mut **tx)
@@ -536,13 +538,16 @@ pub struct Access {
     pub action: String,
     /// Which version.
     pub version: i64,
+    /// For a shared account: the member who opened it.
+    pub member_name: Option<String>,
 }
 
 /// Who opened a report or an invoice, newest first.
 pub async fn accesses(db: &Db, item_kind: &str, item_id: i64) -> Result<Vec<Access>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.at, a.user_id, u.first_name || ' ' || u.last_name AS name, u.kind, s.name AS structure_name, a.action, a.version \
-         FROM document_accesses a LEFT JOIN users u ON u.id = a.user_id \
+        "SELECT a.at, a.user_id, TRIM(u.first_name || ' ' || u.last_name) AS name, u.kind, s.name AS structure_name, a.action, a.version, \
+                CASE WHEN m.id IS NULL THEN NULL ELSE m.first_name || ' ' || m.last_name END AS member_name \
+         FROM document_accesses a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN users m ON m.id = a.member_user_id \
          LEFT JOIN professional_access pa ON pa.user_id = a.user_id LEFT JOIN structures s ON s.id = pa.structure_id \
          WHERE a.item_kind = $1 AND a.item_id = $2 ORDER BY a.at DESC, a.id DESC",
     )
@@ -552,10 +557,11 @@ pub async fn accesses(db: &Db, item_kind: &str, item_id: i64) -> Result<Vec<Acce
     .await
 }
 
-/// What a professional may see: their structure, all its sites or the chosen ones.
+/// What a professional (or a shared account) may see: their structure, all its sites or
+/// the chosen ones.
 #[derive(Debug, Clone, Copy)]
 pub struct ProScope {
-    /// The professional.
+    /// The professional, or the shared account.
     pub user_id: i64,
     /// Their structure.
     pub structure_id: i64,
@@ -809,4 +815,31 @@ pub async fn pro_reports_by_nir(db: &Db, scope: &ProScope, nir: &str) -> Result<
     push_scope(&mut q, "r", scope);
     q.push(" ORDER BY r.available_at DESC, r.id DESC LIMIT 500");
     crate::platform::db::fetch_built(db, q).await
+}
+
+/// One document opening by a person, for their data export.
+#[derive(Debug, sqlx::FromRow, serde::Serialize)]
+pub struct OwnAccess {
+    /// `report` or `invoice`.
+    pub item_kind: String,
+    /// Which one.
+    pub item_id: i64,
+    /// Which version.
+    pub version: i64,
+    /// `open` or `download`.
+    pub action: String,
+    /// When (Unix ms).
+    pub at: i64,
+}
+
+/// Every document a person opened themself (as a member of a shared account too), oldest
+/// first.
+pub async fn accesses_by(db: &Db, user_id: i64) -> Result<Vec<OwnAccess>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT item_kind, item_id, version, action, at FROM document_accesses \
+         WHERE (user_id = $1 AND member_user_id IS NULL) OR member_user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
 }

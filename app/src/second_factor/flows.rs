@@ -306,3 +306,27 @@ pub async fn reset(state: &AppState, actor: i64, user_id: i64) -> FlowResult<()>
     state.wake_mailer();
     Ok(())
 }
+
+/// Checks a code of the person's authenticator app again, before an irreversible action
+/// (deleting the account). Counted like sign-in codes; a code works once.
+#[tracing::instrument(skip_all)]
+pub async fn check_app_code(state: &AppState, user_id: i64, typed: &str) -> FlowResult<bool> {
+    limits::check(state, LimitedAction::SecondFactor { user_id }).await?;
+    let row = accounts::second_factor(&state.db, user_id).await?;
+    let Some(secret) = row.totp_secret.and_then(|s| state.open_secret(&s)).and_then(|b| String::from_utf8(b).ok())
+    else {
+        return Ok(false);
+    };
+    let digits: String = typed.chars().filter(|c| c.is_ascii_digit()).collect();
+    let Some(step) = totp::verify(&secret, &digits, (state.now() / 1000) as u64, row.totp_last_step.map(|l| l as u64))
+    else {
+        return Ok(false);
+    };
+    let mut tx = state.db.begin().await?;
+    let fresh = accounts::use_totp_step(&mut tx, user_id, step as i64).await?;
+    tx.commit().await?;
+    if fresh {
+        limits::forget(state, LimitedAction::SecondFactor { user_id }).await?;
+    }
+    Ok(fresh)
+}

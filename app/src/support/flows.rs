@@ -60,6 +60,9 @@ pub async fn validate(state: &AppState, ctx: &RequestContext, id: i64) -> FlowRe
     let Stored::AwaitingSupport(waiting) = Stored::from_state(request.state) else {
         return Ok(already_handled(lang, &request.name()));
     };
+    if request.kind == crate::access_request::store::RequestKind::Shared {
+        return crate::shared_accounts::flows::validate(state, &agent, &request, waiting, lang).await;
+    }
     let validated = waiting.validate();
     let now = state.now();
     let mut tx = state.db.begin().await?;
@@ -182,7 +185,9 @@ pub async fn reissue_code(state: &AppState, ctx: &RequestContext, id: i64) -> Fl
     let lang = ctx.lang;
     let agent = require_support(ctx)?;
     let request = request(state, id).await?;
-    let (RequestState::Validated, Some(user_id)) = (request.state, request.user_id) else {
+    let (RequestState::Validated, Some(user_id), crate::access_request::store::RequestKind::Individual) =
+        (request.state, request.user_id, request.kind)
+    else {
         return Ok(Outcome::notice(
             NoticeKind::Warn,
             lang.t("Un nouveau code ne peut être envoyé que pour une demande validée dont le compte n'est pas encore activé.", "A new code can only be sent for a validated request whose account is not active yet."),

@@ -53,8 +53,36 @@ async fn guard(lang: Lang) -> Result<AppState, AnyView> {
     app_state().map_err(|e| view! { <ErrorPage lang=lang error=e/> }.into_any())
 }
 
+/// What support reads about a shared account's request: the establishment, the responsible,
+/// who asked, and whether the shared address is confirmed.
 #[component]
-fn PendingCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submitted<Outcome>) -> impl IntoView {
+fn SharedDetails(row: crate::shared_accounts::store::SharedRow, request: RequestRow, lang: Lang) -> impl IntoView {
+    let kind = crate::domain::identifiers::EstablishmentIdKind::parse(&row.identifier_kind)
+        .map(|k| k.label(lang))
+        .unwrap_or_default();
+    let creator = request.creator.as_ref().map(|(email, first, _)| format!("{first} ({email})")).unwrap_or_default();
+    view! {
+        <p><span class="tag">{lang.t("Compte partagé", "Shared account")}</span>" "{row.email.clone()}</p>
+        <p class="meta">{format!("{} — {kind} {} — {}, {} {} ({})", row.company_name, row.identifier, row.address, row.postcode, row.city, row.departement)}</p>
+        <p class="meta">{lang.t("Responsable : ", "Responsible: ")}{format!("{} {} — {}{}", row.responsible_first_name, row.responsible_last_name,
+            row.responsible_profession.label(lang), row.responsible_rpps.as_ref().map(|r| format!(" — RPPS {r}")).unwrap_or_default())}
+            " · "{lang.t("demandé par ", "asked by ")}{creator}</p>
+        {if row.email_verified_at.is_some() {
+            view! { <p><span class="tag tag-ok">{lang.t("Adresse confirmée", "Address confirmed")}</span></p> }.into_any()
+        } else {
+            view! { <p><span class="tag tag-warn">{lang.t("Adresse pas encore confirmée par son lien", "Address not confirmed by its link yet")}</span></p> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn PendingCard(
+    request: RequestRow,
+    sites: Vec<SiteInfo>,
+    shared: Option<crate::shared_accounts::store::SharedRow>,
+    lang: Lang,
+    sub: Submitted<Outcome>,
+) -> impl IntoView {
     let id = request.id;
     let asked = asked_text(&request.asked, &sites, lang);
     let now = format!("{} — {}", request.rights.describe(lang), sites_text(&request.scope, &sites, lang));
@@ -62,7 +90,8 @@ fn PendingCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submi
     view! {
         <article class="card" aria-label=request.name()>
             <h3>{request.name()}</h3>
-            <p class="meta">{request.profile.label(lang)}" · "{request.structure_name.clone()}" · "{lang.t("demande du ", "asked on ")}{day(request.created_at, lang)}</p>
+            <p class="meta">{if shared.is_some() { lang.t("Compte partagé", "Shared account") } else { request.profile.label(lang) }}" · "{request.structure_name.clone()}" · "{lang.t("demande du ", "asked on ")}{day(request.created_at, lang)}</p>
+            {shared.map(|row| view! { <SharedDetails row=row request=request.clone() lang=lang/> })}
             <p><strong>{lang.t("Demandé : ", "Asked: ")}</strong>{asked}</p>
             {request.approved_by_name.clone().map(|by| view! {
                 <p class=if changed { "notice notice-warn" } else { "" }>
@@ -85,6 +114,13 @@ fn PendingCard(request: RequestRow, sites: Vec<SiteInfo>, lang: Lang, sub: Submi
 #[component]
 pub fn SupportRequestsPage() -> impl IntoView {
     let lang = request_context().lang;
+    // The kind filter: every request, individual accounts, or shared accounts.
+    let filter = crate::pages::query_param("type").unwrap_or_default();
+    let kind = match filter.as_str() {
+        "individuel" => Some(requests::RequestKind::Individual),
+        "partage" => Some(requests::RequestKind::Shared),
+        _ => None,
+    };
     let sub = first_submission(&[
         <ValidateRequest as ServerFn>::PATH,
         <SupportRefuseRequest as ServerFn>::PATH,
@@ -96,9 +132,9 @@ pub fn SupportRequestsPage() -> impl IntoView {
             Err(v) => return v,
         };
         let load = async {
-            let pending = requests::in_state(&state.db, RequestState::PendingSupport, None).await?;
-            let waiting = requests::in_state(&state.db, RequestState::PendingApprover, None).await?;
-            let validated = requests::in_state(&state.db, RequestState::Validated, None).await?;
+            let pending = requests::in_state(&state.db, RequestState::PendingSupport, None, kind).await?;
+            let waiting = requests::in_state(&state.db, RequestState::PendingApprover, None, kind).await?;
+            let validated = requests::in_state(&state.db, RequestState::Validated, None, kind).await?;
             let mut validated_codes = Vec::new();
             for r in validated {
                 let latest = match r.user_id {
@@ -111,7 +147,13 @@ pub fn SupportRequestsPage() -> impl IntoView {
             let mut with_sites = Vec::new();
             for r in pending {
                 let sites = crate::structures::store::sites(&state.db, r.structure_id).await?;
-                with_sites.push((r, sites));
+                let shared = match r.kind {
+                    requests::RequestKind::Shared => {
+                        crate::shared_accounts::store::find_by_request(&state.db, r.id).await?
+                    }
+                    requests::RequestKind::Individual => None,
+                };
+                with_sites.push((r, sites, shared));
             }
             Ok::<_, sqlx::Error>((with_sites, waiting, validated))
         };
@@ -123,12 +165,23 @@ pub fn SupportRequestsPage() -> impl IntoView {
             <Title text=lang.t("Demandes à valider", "Requests to validate")/>
             <h1>{lang.t("Demandes d'accès", "Access requests")}</h1>
             <Notice outcome=outcome_of(&sub, lang)/>
+            <form method="get" action="/support/demandes" class="filters panel" role="search">
+                <div class="field">
+                    <label for="type">{lang.t("Type de demande", "Kind of request")}</label>
+                    <select id="type" name="type">
+                        <option value="" selected=kind.is_none()>{lang.t("Toutes", "All")}</option>
+                        <option value="individuel" selected=kind == Some(requests::RequestKind::Individual)>{lang.t("Comptes individuels", "Individual accounts")}</option>
+                        <option value="partage" selected=kind == Some(requests::RequestKind::Shared)>{lang.t("Comptes partagés", "Shared accounts")}</option>
+                    </select>
+                </div>
+                <button type="submit" class="button-secondary">{lang.t("Filtrer", "Filter")}</button>
+            </form>
             <section class="panel">
                 <h2>{match lang { Lang::Fr => format!("À valider ({count})"), Lang::En => format!("To validate ({count})") }}</h2>
                 {if count == 0 {
                     view! { <p>{lang.t("Aucune demande n'attend de validation.", "No request awaits validation.")}</p> }.into_any()
                 } else {
-                    view! { <ul class="cards">{pending.into_iter().map(|(r, s)| view! { <PendingCard request=r sites=s lang=lang sub=sub.clone()/> }).collect_view()}</ul> }.into_any()
+                    view! { <ul class="cards">{pending.into_iter().map(|(r, s, shared)| view! { <PendingCard request=r sites=s shared=shared lang=lang sub=sub.clone()/> }).collect_view()}</ul> }.into_any()
                 }}
             </section>
             <section class="panel">
@@ -194,7 +247,7 @@ pub fn SupportRequestPage() -> impl IntoView {
             <Title text=lang.t("Historique de la demande", "Request history")/>
             <h1>{request.name()}</h1>
             <section class="panel">
-                <p class="meta">{request.profile.label(lang)}" · "{request.structure_name.clone()}" · "{request.email.clone()}" · "{request.phone.clone()}</p>
+                <p class="meta">{if request.kind == requests::RequestKind::Shared { lang.t("Compte partagé", "Shared account") } else { request.profile.label(lang) }}" · "{request.structure_name.clone()}" · "{request.email.clone()}" · "{request.phone.clone()}</p>
                 <p><strong>{lang.t("État : ", "State: ")}</strong>{request.state.label(lang)}</p>
                 {request.refusal_reason.clone().map(|r| view! { <p><strong>{lang.t("Motif du refus : ", "Reason for refusal: ")}</strong>{r}</p> })}
             </section>

@@ -27,6 +27,8 @@ fn Header() -> impl IntoView {
     let other = lang.other();
     let current = ctx.path.split('?').next().unwrap_or_default().to_string();
     let user = ctx.user.clone();
+    let acting = ctx.acting.clone();
+    let menu_acting = acting.clone();
     let menu = Suspend::new(async move {
         let (links, waiting) = match &user {
             None => (
@@ -36,7 +38,7 @@ fn Header() -> impl IntoView {
                 ],
                 0,
             ),
-            Some(user) => nav_for(user.clone(), lang).await,
+            Some(user) => nav_for(user.clone(), menu_acting.as_ref(), lang).await,
         };
         let signed_in = user.is_some();
         view! {
@@ -79,6 +81,7 @@ fn Header() -> impl IntoView {
                     <span>"Sésame"</span>
                 </a>
                 {menu}
+                <AccountSwitcher/>
                 <form method="post" action=ctx.path.clone() class="lang-switch">
                     <input type="hidden" name=FN_FIELD value="/api/langue"/>
                     <input type="hidden" name="lang" value=other.code()/>
@@ -90,17 +93,98 @@ fn Header() -> impl IntoView {
                     </button>
                 </form>
             </div>
+            {acting.map(|a| view! {
+                // Always in sight while switched: which account is acting, and the way back.
+                <div class="acting-banner" role="status">
+                    <p>{match lang {
+                        Lang::Fr => format!("Vous agissez pour le compte partagé « {} » ({}).", a.description, a.email),
+                        Lang::En => format!("You are acting for the shared account “{}” ({}).", a.description, a.email),
+                    }}</p>
+                    <crate::shared_accounts::pages::SwitchBackForm lang=lang page=ctx.path.clone()/>
+                </div>
+            })}
         </header>
     }
+}
+
+/// The account switcher of a professional who belongs to shared accounts: their name (or
+/// the shared account acting) → **Changer de compte** → the other accounts, each one click
+/// (a POST). A `<details>`: it opens without JavaScript.
+#[component]
+fn AccountSwitcher() -> impl IntoView {
+    let ctx = request_context();
+    let lang = ctx.lang;
+    Suspend::new(async move {
+        let user = ctx.user.clone().filter(|u| u.kind == UserKind::Professional)?;
+        let state = crate::platform::app_state().ok()?;
+        let memberships = crate::shared_accounts::store::memberships(&state.db, user.id).await.ok()?;
+        let memberships: Vec<_> =
+            memberships.into_iter().filter(|m| m.status == crate::domain::account::AccountStatus::Active).collect();
+        if memberships.is_empty() && ctx.acting.is_none() {
+            return None;
+        }
+        let current = ctx.acting.as_ref().map(|a| a.account.id);
+        let current_label = ctx.acting.as_ref().map(|a| a.description.clone()).unwrap_or_else(|| user.display_name());
+        let page = ctx.path.clone();
+        let fn_path = "/api/changer-de-compte";
+        let button = move |account: String, label: String, detail: String| {
+            view! {
+                <li>
+                    <form method="post" action=page.clone() class="inline-form">
+                        <input type="hidden" name=FN_FIELD value=fn_path/>
+                        <input type="hidden" name="account" value=account/>
+                        <button type="submit" class="link-button">{label}<span class="meta">{detail}</span></button>
+                    </form>
+                </li>
+            }
+        };
+        Some(view! {
+            <details class="account-menu">
+                <summary>{current_label}</summary>
+                <div class="account-menu-panel">
+                    <p class="menu-title">{lang.t("Changer de compte", "Switch account")}</p>
+                    <ul>
+                        {current.is_some().then(|| button(String::new(), user.display_name(), lang.t(" — compte individuel", " — individual account").to_string()))}
+                        {memberships.into_iter().filter(|m| Some(m.account_id) != current).map(|m| {
+                            button(m.account_id.to_string(), m.description, format!(" — {}", m.email))
+                        }).collect_view()}
+                    </ul>
+                    <p><a href="/comptes-partages">{lang.t("Gérer mes comptes partagés", "Manage my shared accounts")}</a></p>
+                </div>
+            </details>
+        })
+    })
 }
 
 /// The navigation entries of a signed-in person, (path, label, waiting count), and the
 /// total waiting (shown on the folded menu): the pages a professional's rights open and,
 /// for approvers, the approval page with the number of requests waiting; the back-office
 /// for support, with the identity checks waiting.
-async fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> (Vec<(String, String, i64)>, i64) {
+async fn nav_for(
+    user: crate::platform::session::CurrentUser,
+    acting: Option<&crate::platform::context::ActingFor>,
+    lang: Lang,
+) -> (Vec<(String, String, i64)>, i64) {
+    let Ok(state) = crate::platform::app_state() else { return (Vec::new(), 0) };
+    // While switched, the shared account's areas only (its rights), and the directory.
+    if let Some(a) = acting {
+        let mut links = Vec::new();
+        let rights = crate::professional::store::access_of(&state.db, a.account.id)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.rights)
+            .unwrap_or_default();
+        if rights.results {
+            links.push(("/resultats".into(), lang.t("Résultats", "Results").into(), 0));
+        }
+        if rights.invoices {
+            links.push(("/factures".into(), lang.t("Factures", "Invoices").into(), 0));
+        }
+        links.push(("/annuaire".into(), lang.t("Annuaire", "Directory").into(), 0));
+        return (links, 0);
+    }
     let mut links = vec![("/mon-compte".to_string(), lang.t("Mon compte", "My account").to_string(), 0)];
-    let Ok(state) = crate::platform::app_state() else { return (links, 0) };
     let mut waiting = 0;
     match user.kind {
         UserKind::Professional => {
@@ -124,14 +208,21 @@ async fn nav_for(user: crate::platform::session::CurrentUser, lang: Lang) -> (Ve
                     waiting,
                 ));
             }
+            links.push(("/comptes-partages".into(), lang.t("Comptes partagés", "Shared accounts").into(), 0));
         }
+        UserKind::Shared => {}
         UserKind::Support => {
             waiting = crate::lab_review::flows::waiting_count(&state.db).await.unwrap_or(0);
             links.push(("/support/demandes".into(), lang.t("Demandes", "Requests").into(), 0));
+            links.push(("/support/messages".into(), lang.t("Messages", "Messages").into(), 0));
+            links.push(("/support/dossiers".into(), lang.t("Dossiers", "Records").into(), 0));
             links.push(("/support/verifications".into(), lang.t("Vérifications", "Identity checks").into(), waiting));
             links.push(("/support/structures".into(), lang.t("Structures", "Structures").into(), 0));
             links.push(("/support/documents".into(), lang.t("Documents", "Documents").into(), 0));
             links.push(("/admin/utilisateurs".into(), lang.t("Utilisateurs", "Users").into(), 0));
+        }
+        UserKind::FrontDesk => {
+            links.push(("/support/dossiers".into(), lang.t("Dossiers", "Records").into(), 0));
         }
         UserKind::Patient => {
             links.push(("/mes-resultats".into(), lang.t("Mes résultats", "My results").into(), 0));
@@ -145,6 +236,7 @@ fn Footer(lang: Lang) -> impl IntoView {
     view! {
         <footer class="site-footer">
             <nav aria-label=lang.t("Informations légales", "Legal information")>
+                <a href="/aide">{lang.t("Aide", "Help")}</a>
                 <a href="/mentions-legales">{lang.t("Mentions légales", "Legal notice")}</a>
                 <a href="/confidentialite">{lang.t("Confidentialité", "Privacy notice")}</a>
                 <a href="/conditions-utilisation">{lang.t("Conditions d'utilisation", "Terms of use")}</a>

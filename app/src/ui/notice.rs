@@ -17,6 +17,8 @@ pub fn Notice(
         outcome.get().and_then(|o| {
             let follow = o.follow_up;
             o.notice.map(|(kind, message)| {
+                // A message that sends the person to support also gives the way there.
+                let follow = follow.or_else(|| help_link(&message));
                 let role = if kind == NoticeKind::Error { "alert" } else { "status" };
                 view! {
                     <div class=format!("notice notice-{}", kind.class()) role=role>
@@ -27,4 +29,15 @@ pub fn Notice(
             })
         })
     }
+}
+
+/// `/aide` for a message that mentions support and offers no other way forward, labelled in
+/// the message's language (messages are already translated; French ones say "le/au/du
+/// support").
+fn help_link(message: &str) -> Option<(String, String)> {
+    if !message.contains("support") {
+        return None;
+    }
+    let french = ["le support", "au support", "du support"].iter().any(|w| message.contains(w));
+    Some(("/aide".into(), if french { "Aide et contact" } else { "Help and contact" }.into()))
 }

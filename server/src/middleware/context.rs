@@ -182,13 +182,27 @@ pub async fn request_context(State(ctx_state): State<ContextState>, req: Request
     let mut session_handle = None;
     let mut fresh = false;
     let mut session_expired = false;
+    let mut acting = None;
+    let mut step_up_at = None;
     if let Some(token) =
         session::find_cookie(&cookies, session::cookie_name(state.settings.secure_cookies)).filter(|t| !t.is_empty())
     {
         match session::lookup(&state.db, token, state.now()).await {
             Ok(Some(info)) => {
                 match info.stage {
-                    session::Stage::Full => user = Some(info.user),
+                    session::Stage::Full => {
+                        // A shared account is acted for only while the person is still one of
+                        // its members and it is active: checked on every request.
+                        if let Some(account) = info.acting_for {
+                            match acting_for(state, account, &info.user).await {
+                                Ok(found) => acting = found,
+                                Err(e) if sesame_app::platform::db::is_unavailable(&e) => return unavailable(lang),
+                                Err(e) => tracing::error!(error = %e, "shared account lookup failed"),
+                            }
+                        }
+                        step_up_at = info.step_up_at;
+                        user = Some(info.user)
+                    }
                     session::Stage::SecondFactor => second_factor_pending = Some(info.user.id),
                 }
                 session_hash = Some(info.hash);
@@ -231,8 +245,39 @@ pub async fn request_context(State(ctx_state): State<ContextState>, req: Request
         client_key,
         nonce,
         path: full_path,
+        acting,
+        step_up_at,
     });
     next.run(req).await
+}
+
+/// The shared account a person switched to, if they still may act for it.
+async fn acting_for(
+    state: &AppState,
+    account: i64,
+    person: &session::CurrentUser,
+) -> Result<Option<sesame_app::platform::context::ActingFor>, sqlx::Error> {
+    use sesame_app::domain::account::{AccountStatus, UserKind};
+    if person.kind != UserKind::Professional {
+        return Ok(None);
+    }
+    let Some(a) = sesame_app::shared_accounts::store::acting(&state.db, account, person.id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(sesame_app::platform::context::ActingFor {
+        account: session::CurrentUser {
+            id: a.account_id,
+            kind: UserKind::Shared,
+            status: AccountStatus::Active,
+            first_name: String::new(),
+            last_name: a.description.clone(),
+            is_admin: false,
+            totp_enabled: false,
+        },
+        shared_id: a.shared_id,
+        description: a.description,
+        email: a.email,
+    }))
 }
 
 #[cfg(test)]

@@ -21,3 +21,5 @@ mod mail;
 mod operations;
 mod results;
 mod security;
+mod self_service;
+mod shared_accounts;

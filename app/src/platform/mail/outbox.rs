@@ -11,8 +11,8 @@ use crate::platform::db::{Db, Tx};
 /// Queues a mail inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, mail: &Mail, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, template, created_at, next_attempt_at, attempts) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, 0)",
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, template, created_at, next_attempt_at, attempts, \
+         recipient_key) VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7)",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
@@ -20,17 +20,25 @@ pub async fn enqueue(tx: &mut Tx, mail: &Mail, now: i64) -> Result<(), sqlx::Err
     .bind(&mail.html)
     .bind(&mail.template)
     .bind(now)
+    .bind(recipient_key(&mail.to))
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// What stays of a recipient once the mail has left: a hash of the lower-cased address, so
+/// that support can see which mails an account got (and which bounced) without the address
+/// being kept in clear; deleting the account deletes these rows too.
+pub fn recipient_key(address: &str) -> String {
+    crate::platform::crypto::sha256_hex(&address.trim().to_lowercase())
 }
 
 /// Queues a mail about a document (`about`, e.g. `report:12`), so that withdrawing the
 /// document can cancel it while it has not left.
 pub async fn enqueue_about(tx: &mut Tx, mail: &Mail, now: i64, about: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, template, created_at, next_attempt_at, attempts, about) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7)",
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, template, created_at, next_attempt_at, attempts, about, \
+         recipient_key) VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7, $8)",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
@@ -39,6 +47,7 @@ pub async fn enqueue_about(tx: &mut Tx, mail: &Mail, now: i64, about: &str) -> R
     .bind(&mail.template)
     .bind(now)
     .bind(about)
+    .bind(recipient_key(&mail.to))
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -160,6 +169,43 @@ pub async fn mark_retry(
         .await?;
     }
     Ok(())
+}
+
+/// One mail to an address, as support sees it: which message, and whether it left.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Delivery {
+    /// The template's name (e.g. `reset_password`).
+    pub template: String,
+    /// When it was queued.
+    pub created_at: i64,
+    /// When the mail server accepted it.
+    pub sent_at: Option<i64>,
+    /// When delivery was given up (the address bounced or the server refused it).
+    pub failed_at: Option<i64>,
+    /// The last delivery error.
+    pub last_error: Option<String>,
+}
+
+/// The latest mails to an address, newest first.
+pub async fn to_address(db: &Db, email: &str, limit: i64) -> Result<Vec<Delivery>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT template, created_at, sent_at, failed_at, last_error FROM outbox WHERE recipient_key = $1 \
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(recipient_key(email))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Forgets every mail to an address (account deletion): the address must not stay behind.
+pub async fn forget_address(tx: &mut super::super::db::Tx, email: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM outbox WHERE recipient_key = $1 OR LOWER(recipient) = LOWER($2)")
+        .bind(recipient_key(email))
+        .bind(email)
+        .execute(&mut **tx)
+        .await
+        .map(|r| r.rows_affected())
 }
 
 /// Mails not yet delivered (for health information and tests).

@@ -103,10 +103,10 @@ test("a collaborator creates a shared account with an e-mailed code; support val
   await invitation.getByRole("button", { name: "Accepter l'invitation" }).click();
   await expect(member.getByText("Vous êtes membre du compte partagé")).toBeVisible();
   await member.locator("summary", { hasText: "Fabien Henry" }).click();
-  await expect(member.getByText("Changer de compte")).toBeVisible();
-  await member.getByRole("button", { name: new RegExp(description) }).click();
-  await expect(member.getByText(`Vous agissez pour le compte partagé « ${description} »`)).toBeVisible();
+  await expect(member.getByText("Changer de compte", { exact: true })).toBeVisible();
+  await member.locator(".account-menu").getByRole("button", { name: description }).click();
+  await expect(member.getByText(`Vous agissez pour le compte partagé « ${description} »`).first()).toBeVisible();
   // Switching back is one click.
-  await member.getByRole("button", { name: "Revenir à mon compte" }).click();
+  await member.getByRole("button", { name: "Revenir à mon compte" }).first().click();
   await expect(member.getByText("Vous agissez pour le compte partagé")).toBeHidden();
 });

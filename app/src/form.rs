@@ -229,6 +229,13 @@ pub struct FormSubmission {
     pub fields: Vec<(String, String)>,
 }
 
+/// The submission among several server functions of one page (each form of the page names
+/// its own): the one that was posted, or an empty submission.
+#[cfg(feature = "ssr")]
+pub fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
+    paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
+}
+
 /// The submission of the server function at `fn_path`, if the current request is the
 /// re-rendering of a form posted without JavaScript.
 #[cfg(feature = "ssr")]

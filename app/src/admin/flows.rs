@@ -365,15 +365,7 @@ pub async fn change_email(
     }
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    store::set_pending_email(&mut tx, user_id, email.as_str()).await?;
-    let token = store::issue_token(&mut tx, user_id, TokenPurpose::ChangeEmail, now).await?;
-    let ulang = Lang::from_code(&user.lang);
-    let link = state.settings.url(&format!("/confirmer-email?jeton={token}"));
-    let mail = emails::confirm_new_address(ulang, email.as_str(), &user.first_name, &link);
-    outbox::enqueue(&mut tx, &mail, now).await?;
-    // The current address is told at once: a change nobody asked for is noticed.
-    let notice = emails::address_change_requested(ulang, &user.email, &user.first_name, &masked(email.as_str()));
-    outbox::enqueue(&mut tx, &notice, now).await?;
+    start_email_change(state, &mut tx, (user_id, &user.email, &user.first_name, &user.lang), &email, now).await?;
     audit::record(
         &mut tx,
         now,
@@ -389,6 +381,27 @@ pub async fn change_email(
             "A confirmation link is sent to the new address; it replaces the old one once confirmed.",
         ),
     ))
+}
+
+/// The one start of an address change, whoever asks for it (support, or the person from
+/// `/mon-compte/adresse`): the new address is pending until the link mailed to it is
+/// followed, and the current address is told at once, so a change nobody asked for is
+/// noticed. `account` is (id, current address, first name, language code).
+pub async fn start_email_change(
+    state: &AppState,
+    tx: &mut crate::platform::db::Tx,
+    account: (i64, &str, &str, &str),
+    email: &Email,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (user_id, current, first_name, lang) = account;
+    store::set_pending_email(tx, user_id, email.as_str()).await?;
+    let token = store::issue_token(tx, user_id, TokenPurpose::ChangeEmail, now).await?;
+    let ulang = Lang::from_code(lang);
+    let link = state.settings.url(&format!("/confirmer-email?jeton={token}"));
+    outbox::enqueue(tx, &emails::confirm_new_address(ulang, email.as_str(), first_name, &link), now).await?;
+    let notice = emails::address_change_requested(ulang, current, first_name, &masked(email.as_str()));
+    outbox::enqueue(tx, &notice, now).await
 }
 
 /// Applies an address change from its link (a POST from the link's page).

@@ -9,7 +9,7 @@ use crate::accounts::store::{self as list, Filter, PAGE_SIZE, Role};
 use crate::approval::pages::day;
 use crate::domain::account::{AccountStatus, UserKind};
 use crate::error::AppError;
-use crate::form::{NoticeKind, Outcome, Submitted, submitted};
+use crate::form::{NoticeKind, Outcome, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::pages::{query_param, url_encode};
@@ -173,9 +173,7 @@ pub fn UsersPage() -> impl IntoView {
     })
 }
 
-fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
-    paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
-}
+use crate::form::first_submission;
 
 /// `/admin/utilisateurs/{id}`
 #[component]

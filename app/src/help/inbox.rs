@@ -5,7 +5,7 @@
 use super::api::{CloseMessage, ReplyToMessage};
 use super::store::{self, MessageRow};
 use super::topics::Topic;
-use crate::form::{Outcome, Submitted, submitted};
+use crate::form::Outcome;
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::pages::{date_time, query_param};
@@ -149,9 +149,7 @@ fn WeeklyCounts(counts: Vec<(i64, String, i64)>, now: i64, lang: Lang) -> impl I
     }
 }
 
-fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
-    paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
-}
+use crate::form::first_submission;
 
 /// `/support/messages/{id}`
 #[component]

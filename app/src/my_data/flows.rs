@@ -3,7 +3,7 @@
 //! password again (and the authenticator code when one is enrolled).
 
 use crate::accounts::flows::{check_own_password, wrong_password};
-use crate::accounts::store::{self as accounts, TokenPurpose};
+use crate::accounts::store as accounts;
 use crate::domain::account::UserKind;
 use crate::domain::email::Email;
 use crate::domain::names::parse_name;
@@ -64,15 +64,8 @@ pub async fn change_email(
     if taken {
         outbox::enqueue(&mut tx, &super::emails::address_in_use(lang, email.as_str()), now).await?;
     } else {
-        accounts::set_pending_email(&mut tx, user.id, email.as_str()).await?;
-        let token = accounts::issue_token(&mut tx, user.id, TokenPurpose::ChangeEmail, now).await?;
-        let ulang = row.language();
-        let link = state.settings.url(&format!("/confirmer-email?jeton={token}"));
-        let mail = crate::admin::emails::confirm_new_address(ulang, email.as_str(), &row.first_name, &link);
-        outbox::enqueue(&mut tx, &mail, now).await?;
-        let masked = crate::admin::flows::masked(email.as_str());
-        let notice = crate::admin::emails::address_change_requested(ulang, &row.email, &row.first_name, &masked);
-        outbox::enqueue(&mut tx, &notice, now).await?;
+        let account = (user.id, row.email.as_str(), row.first_name.as_str(), row.lang.as_str());
+        crate::admin::flows::start_email_change(state, &mut tx, account, &email, now).await?;
     }
     audit::record(
         &mut tx,

@@ -18,7 +18,7 @@ use crate::domain::account::{AccountStatus, UserKind};
 use crate::domain::identifiers::EstablishmentIdKind;
 use crate::domain::shared_account::{Profession, SharedRole};
 use crate::error::AppError;
-use crate::form::{Outcome, Submitted, submitted};
+use crate::form::{Outcome, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::{RequestContext, app_state, request_context};
@@ -31,9 +31,7 @@ use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
 /// The first of these forms' submissions that has an outcome.
-fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
-    paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
-}
+use crate::form::first_submission;
 
 /// The one-click way back to one's own account (header, error pages).
 #[component]

@@ -7,7 +7,7 @@ use crate::approval::pages::day;
 use crate::domain::access_request::{RequestState, Rights};
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
-use crate::form::{Outcome, Submitted, submitted};
+use crate::form::{Outcome, Submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::guards::require_support;
@@ -20,9 +20,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
-fn first_submission(paths: &[&str]) -> Submitted<Outcome> {
-    paths.iter().map(|p| submitted::<Outcome>(p)).find(|s| s.outcome.is_some()).unwrap_or_default()
-}
+use crate::form::first_submission;
 
 fn sites_text(scope: &crate::domain::access_request::SiteScope, sites: &[SiteInfo], lang: Lang) -> String {
     if scope.is_all() {

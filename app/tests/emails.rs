@@ -141,6 +141,16 @@ fn every_email(lang: Lang) -> Vec<(&'static str, Mail)> {
         ),
         ("help_address_reminder", help::emails::address_reminder(lang, TO, "Marie", LINK)),
         ("address_in_use", my_data::emails::address_in_use(lang, TO)),
+        (
+            "data_export_ready",
+            my_data::emails::export_ready(
+                lang,
+                TO,
+                "Marie",
+                "https://sesame.example.org/mon-compte/export",
+                "11/12/2026 à 14:05",
+            ),
+        ),
     ]
 }
 

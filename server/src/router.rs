@@ -38,6 +38,7 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
         .route("/healthz", get(healthz))
         .route("/mes-resultats/{id}/pdf", get(patient_pdf))
         .route(sesame_app::my_data::pages::EXPORT_PATH, axum::routing::post(my_data_export))
+        .route(sesame_app::my_data::pages::EXPORT_FILE_PATH, axum::routing::post(my_data_export_file))
         .route("/resultats/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Results)))
         .route("/factures/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Invoices)))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
@@ -129,46 +130,71 @@ async fn professional_pdf(
     pdf_answer(opened, &ctx, download, back)
 }
 
-/// `POST /api/mes-donnees`: the signed-in person's data as a ZIP (**Télécharger mes
-/// données**), never cached. A POST (it records openings of their reports), behind the
-/// Origin check like every state change.
+/// `POST /api/mes-donnees`: the signed-in person's data (**Télécharger mes données**): the
+/// ZIP at once, never cached, or — for a large account — a `303` to `/mon-compte/export`,
+/// which says it is being prepared. A POST (it records openings of their reports), behind
+/// the Origin check like every state change.
 async fn my_data_export(
     State(state): State<AppState>,
     axum::Extension(ctx): axum::Extension<sesame_app::platform::RequestContext>,
 ) -> Response {
+    use sesame_app::my_data::export::Requested;
+    match sesame_app::my_data::export::request(&state, &ctx).await {
+        Ok(Requested::File(bytes)) => zip_answer(bytes),
+        Ok(Requested::Queued) => axum::response::Redirect::to(sesame_app::my_data::pages::EXPORT_PAGE).into_response(),
+        Err(e) => export_refusal(e, &ctx),
+    }
+}
+
+/// `POST /api/mes-donnees/fichier`: the export prepared in the background, from its sealed
+/// storage, never cached (the download is recorded).
+async fn my_data_export_file(
+    State(state): State<AppState>,
+    axum::Extension(ctx): axum::Extension<sesame_app::platform::RequestContext>,
+) -> Response {
+    match sesame_app::my_data::export::download(&state, &ctx).await {
+        Ok(bytes) => zip_answer(bytes),
+        Err(e) => export_refusal(e, &ctx),
+    }
+}
+
+/// A data export as a file to save.
+fn zip_answer(bytes: Vec<u8>) -> Response {
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    let disposition = format!("attachment; filename=\"{}\"", sesame_app::my_data::export::FILE_NAME);
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+/// Why a data export was refused: sign in or confirm the password first (and come back to
+/// the export page), or the error's own status.
+fn export_refusal(e: sesame_app::error::FlowError, ctx: &sesame_app::platform::RequestContext) -> Response {
     use sesame_app::error::AppError;
-    match sesame_app::my_data::export::build(&state, &ctx).await {
-        Ok(bytes) => {
-            let mut res = (StatusCode::OK, bytes).into_response();
-            let headers = res.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
-            let disposition = format!("attachment; filename=\"{}\"", sesame_app::my_data::export::FILE_NAME);
-            if let Ok(v) = HeaderValue::from_str(&disposition) {
-                headers.insert(header::CONTENT_DISPOSITION, v);
+    let back = sesame_app::my_data::pages::EXPORT_PAGE;
+    match AppError::from(e) {
+        AppError::SignInRequired | AppError::SessionExpired => {
+            axum::response::Redirect::to(&format!("/connexion?suite={back}")).into_response()
+        }
+        AppError::PasswordRequired => {
+            axum::response::Redirect::to(&format!("/mon-compte/confirmer?suite={back}")).into_response()
+        }
+        other => {
+            let mut res =
+                (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::FORBIDDEN), other.message(ctx.lang))
+                    .into_response();
+            if let AppError::RateLimited(secs) = other
+                && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+            {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
             }
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
             res
         }
-        Err(e) => match AppError::from(e) {
-            AppError::SignInRequired | AppError::SessionExpired => {
-                axum::response::Redirect::to("/connexion?suite=/mon-compte").into_response()
-            }
-            AppError::PasswordRequired => {
-                axum::response::Redirect::to("/mon-compte/confirmer?suite=/mon-compte").into_response()
-            }
-            other => {
-                let mut res =
-                    (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::FORBIDDEN), other.message(ctx.lang))
-                        .into_response();
-                if let AppError::RateLimited(secs) = other
-                    && let Ok(v) = HeaderValue::from_str(&secs.to_string())
-                {
-                    res.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                res
-            }
-        },
     }
 }
 

@@ -1,7 +1,9 @@
 //! Inactive accounts (privacy notice: deleted after three years without a sign-in): their
 //! owner is warned by e-mail 30 days before, and a sign-in in between keeps the account.
 //! Each warning and each deletion is claimed by a conditional update, so several instances
-//! never warn twice or delete an account that was just used.
+//! never warn twice or delete an account that was just used. A deletion is the same
+//! erasure as the owner's own (`my_data::flows::erase_everything`): the row stays as a
+//! tombstone, so its id is never given to a new account.
 
 use super::store;
 use crate::i18n::Lang;
@@ -33,10 +35,15 @@ pub async fn apply(state: &AppState) -> Result<(u64, u64), sqlx::Error> {
         state.wake_mailer();
     }
     let mut tx = state.db.begin().await?;
-    let deleted = store::delete_inactive(&mut tx, now - INACTIVE_ACCOUNT, now - INACTIVITY_WARNING).await?;
-    for id in &deleted {
+    let deleted = store::claim_inactive(&mut tx, now - INACTIVE_ACCOUNT, now - INACTIVITY_WARNING, now).await?;
+    let mut files = Vec::new();
+    for (id, email) in &deleted {
+        files.extend(crate::my_data::flows::erase_everything(&mut tx, *id, email, now).await?);
         audit::record(&mut tx, now, AuditEntry::new(None, "account.deleted_inactive", "user", Some(*id))).await?;
     }
     tx.commit().await?;
+    for key in &files {
+        crate::documents::store::forget_bytes(state, key).await;
+    }
     Ok((warned, deleted.len() as u64))
 }

@@ -599,7 +599,7 @@ pub async fn idle_unwarned(db: &Db, before: i64) -> Result<Vec<Idle>, sqlx::Erro
     sqlx::query_as(
         "SELECT id, email, first_name, lang FROM users \
          WHERE last_active_at < $1 AND inactivity_warned_at IS NULL AND kind IN ('patient', 'professional') \
-           AND status <> 'unverified' ORDER BY id LIMIT 500",
+           AND status <> 'unverified' AND deleted_at IS NULL ORDER BY id LIMIT 500",
     )
     .bind(before)
     .fetch_all(db.pool())
@@ -616,15 +616,22 @@ pub async fn claim_inactivity_warning(tx: &mut Tx, id: i64, now: i64) -> Result<
     Ok(r.rows_affected() == 1)
 }
 
-/// Deletes the accounts last used before `unused_since` and warned before `warned_before`
-/// (with their sessions, links and rights, by cascade); returns their ids.
-pub async fn delete_inactive(tx: &mut Tx, unused_since: i64, warned_before: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "DELETE FROM users WHERE last_active_at < $1 AND inactivity_warned_at IS NOT NULL AND inactivity_warned_at <= $2 \
-         AND kind IN ('patient', 'professional') RETURNING id",
+/// Claims the accounts last used before `unused_since` and warned before `warned_before`
+/// for erasure (marks them deleted, once across instances); returns their ids and
+/// addresses for [`erase`].
+pub async fn claim_inactive(
+    tx: &mut Tx,
+    unused_since: i64,
+    warned_before: i64,
+    now: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE users SET deleted_at = $3 WHERE last_active_at < $1 AND inactivity_warned_at IS NOT NULL \
+         AND inactivity_warned_at <= $2 AND kind IN ('patient', 'professional') AND deleted_at IS NULL RETURNING id, email",
     )
     .bind(unused_since)
     .bind(warned_before)
+    .bind(now)
     .fetch_all(&mut **tx)
     .await
 }
@@ -1029,7 +1036,7 @@ pub async fn list_page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
 /// (pseudonymised) and is never given to anyone else; everything hanging off it goes —
 /// sessions, links, codes, rights, memberships, pending invitations, digest items — and the
 /// personal fields of its access requests are blanked. The rows deleted here are the ones
-/// the cascade of [`delete_inactive`] removes, plus what the address identifies. Runs in
+/// the old hard delete's cascade removed, plus what the address identifies. Runs in
 /// the caller's transaction; the caller checked the right to delete.
 pub async fn erase(tx: &mut Tx, id: i64, email_key: &str, now: i64) -> Result<(), sqlx::Error> {
     for sql in [

@@ -45,6 +45,23 @@ pub async fn discard(state: &AppState, stored: &Stored) {
     state.documents.discard(&stored.storage_key).await;
 }
 
+/// Deletes a document nothing refers to any more (an expired data export): its row and
+/// its sealed bytes kept in the database, in the caller's transaction. Answers the storage
+/// key, for [`forget_bytes`] once the transaction committed (a file kept in a directory).
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("DELETE FROM document_blobs WHERE document_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query_scalar("DELETE FROM documents WHERE id = $1 RETURNING storage_key")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Removes the sealed bytes kept outside the database under `storage_key` (nothing to do
+/// for the database storage, whose rows [`delete`] took).
+pub async fn forget_bytes(state: &AppState, storage_key: &str) {
+    state.documents.discard(storage_key).await;
+}
+
 #[derive(sqlx::FromRow)]
 struct DocumentRow {
     storage_key: String,

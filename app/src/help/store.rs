@@ -67,6 +67,26 @@ pub async fn purge_unconfirmed(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         .map(|r| r.rows_affected())
 }
 
+/// Deletes messages closed before `before`, with their replies (cascade, and explicitly
+/// for engines that do not cascade).
+pub async fn purge_closed(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "DELETE FROM support_replies WHERE message_id IN \
+         (SELECT id FROM support_messages WHERE status = 'closed' AND closed_at <= $1)",
+    )
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    let n = sqlx::query("DELETE FROM support_messages WHERE status = 'closed' AND closed_at <= $1")
+        .bind(before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// A message as support reads it.
 #[derive(sqlx::FromRow)]
 pub struct MessageRow {

@@ -26,3 +26,25 @@ pub fn address_in_use(lang: Lang, to: &str) -> Mail {
     }
     .render(lang, to, "address_in_use")
 }
+
+/// The export of a person's data is ready: the button leads to the page behind sign-in
+/// where it is downloaded, never to the file (health documents never travel by e-mail).
+pub fn export_ready(lang: Lang, to: &str, first_name: &str, page: &str, expires: &str) -> Mail {
+    Message {
+        subject: lang.t("Vos données Sésame sont prêtes", "Your Sésame data is ready").into(),
+        greeting: crate::platform::mail::template::greeting(lang, first_name),
+        paragraphs: vec![lang
+            .t(
+                "Le fichier de vos données que vous avez demandé est prêt. Connectez-vous pour le télécharger.",
+                "The file of your data you asked for is ready. Sign in to download it.",
+            )
+            .into()],
+        button: Some((lang.t("Télécharger mes données", "Download my data").into(), page.into())),
+        after: vec![match lang {
+            Lang::Fr => format!("Il sera supprimé le {expires}. Si vous n'avez rien demandé, changez votre mot de passe et écrivez au support depuis la page Aide."),
+            Lang::En => format!("It will be deleted on {expires}. If you did not ask for it, change your password and write to support from the Help page."),
+        }],
+        ..Default::default()
+    }
+    .render(lang, to, "data_export_ready")
+}

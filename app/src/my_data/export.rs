@@ -4,13 +4,17 @@
 //! their linked records (each one recorded as downloaded, like any opening). Nothing about
 //! anyone else: audit lines say "you" or "someone else", never who.
 //!
-//! Built on request, in memory: a patient's reports are a few hundred kilobytes each.
-//! Generating very large exports in the background with an e-mailed, expiring link is not
-//! done yet (see the closing note).
+//! A small export is built during the request and answered at once. Beyond
+//! [`INLINE_REPORTS`] reports it is queued: the scheduler builds it ([`build_pending`]),
+//! seals it like any health document, and e-mails a link to `/mon-compte/export` — the page,
+//! behind sign-in, never the file; the person downloads it there by POST until it expires
+//! ([`crate::platform::retention::DATA_EXPORT`]), then housekeeping deletes it.
 
+use super::store;
 use crate::domain::email::Email;
 use crate::error::{AppError, FlowError, FlowResult};
 use crate::platform::limits::{self, LimitedAction};
+use crate::platform::mail::outbox;
 use crate::platform::{AppState, RequestContext, audit, audit::AuditEntry};
 use serde_json::json;
 use std::io::Write;
@@ -18,25 +22,180 @@ use std::io::Write;
 /// The file name the browser saves.
 pub const FILE_NAME: &str = "sesame-mes-donnees.zip";
 
-/// Builds the export of the signed-in person (not of a shared account they switched to).
-#[tracing::instrument(skip_all)]
-pub async fn build(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<u8>> {
+/// An export with more reports than this is built in the background.
+pub const INLINE_REPORTS: usize = 10;
+
+/// How long the scheduler holds an export it builds before another instance may take it
+/// over (its builder died).
+const BUILD_LEASE: i64 = 10 * crate::platform::clock::MINUTE;
+
+/// What asking for one's data gives.
+#[derive(Debug)]
+pub enum Requested {
+    /// The ZIP, built during the request.
+    File(Vec<u8>),
+    /// Queued for the background: an e-mail says when it is ready.
+    Queued,
+}
+
+/// Checks that the caller may export their data: the signed-in person themselves (not a
+/// shared account they switched to), in a fresh session; counts the attempt.
+async fn authorize(state: &AppState, ctx: &RequestContext) -> FlowResult<i64> {
     let user = ctx.require_user()?;
     if ctx.acting.is_some() {
         return Err(AppError::Forbidden.into());
     }
     crate::reports::flows::require_fresh(ctx)?;
     limits::check(state, LimitedAction::DataExport { user_id: user.id }).await?;
+    Ok(user.id)
+}
+
+/// **Télécharger mes données**: the ZIP at once for a small account, a queued export for a
+/// large one (replacing an earlier one).
+#[tracing::instrument(skip_all)]
+pub async fn request(state: &AppState, ctx: &RequestContext) -> FlowResult<Requested> {
+    let user_id = authorize(state, ctx).await?;
+    let reports = crate::reports::store::patient_reports(&state.db, user_id).await?;
+    if reports.iter().filter(|r| r.version > 0).count() <= INLINE_REPORTS {
+        let (bytes, pdfs) = assemble(state, user_id).await?;
+        let mut tx = state.db.begin().await?;
+        audit::record(
+            &mut tx,
+            state.now(),
+            AuditEntry::new(Some(user_id), "account.data_exported", "user", Some(user_id))
+                .with(json!({ "reports": pdfs })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Requested::File(bytes));
+    }
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let replaced = match store::request(&mut tx, user_id, now).await? {
+        Some(document) => crate::documents::store::delete(&mut tx, document).await?,
+        None => None,
+    };
+    audit::record(&mut tx, now, AuditEntry::new(Some(user_id), "account.data_export_requested", "user", Some(user_id)))
+        .await?;
+    tx.commit().await?;
+    if let Some(key) = replaced {
+        crate::documents::store::forget_bytes(state, &key).await;
+    }
+    Ok(Requested::Queued)
+}
+
+/// The person's ready export, opened from its sealed storage; the download is recorded.
+#[tracing::instrument(skip_all)]
+pub async fn download(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<u8>> {
+    let user = ctx.require_user()?;
+    if ctx.acting.is_some() {
+        return Err(AppError::Forbidden.into());
+    }
+    crate::reports::flows::require_fresh(ctx)?;
+    let document = store::ready_document(&state.db, user.id, state.now()).await?.ok_or(AppError::Forbidden)?;
+    let bytes = crate::documents::store::open(state, document)
+        .await
+        .map_err(|e| FlowError::Other(format!("data export {document} does not open: {e}")))?;
+    let mut tx = state.db.begin().await?;
+    audit::record(
+        &mut tx,
+        state.now(),
+        AuditEntry::new(Some(user.id), "account.data_export_downloaded", "user", Some(user.id)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(bytes)
+}
+
+/// Builds every queued export (the scheduler's pass): each is sealed, marked ready and
+/// announced by e-mail in one transaction. Answers how many were built.
+#[tracing::instrument(skip_all)]
+pub async fn build_pending(state: &AppState) -> FlowResult<usize> {
+    let mut built = 0;
+    while let Some(claimed) = store::claim(&state.db, state.now(), BUILD_LEASE).await? {
+        let (bytes, pdfs) = match assemble(state, claimed.user_id).await {
+            Ok(built) => built,
+            Err(e) => {
+                // Left claimed: retried once its lease is over; the others go on.
+                tracing::error!(export = claimed.id, error = %e, "data export not built");
+                continue;
+            }
+        };
+        let Some(row) = crate::accounts::store::find_by_id(&state.db, claimed.user_id).await? else { continue };
+        let mut buffer = crate::documents::seal::buffer_for(bytes.len());
+        buffer.extend_from_slice(&bytes);
+        drop(bytes);
+        let now = state.now();
+        let expires_at = now + crate::platform::retention::DATA_EXPORT;
+        let mut tx = state.db.begin().await?;
+        let stored = crate::documents::store::put(state, &mut tx, buffer)
+            .await
+            .map_err(|e| FlowError::Other(format!("data export not sealed: {e}")))?;
+        if !store::mark_ready(&mut tx, claimed.id, stored.id, now, expires_at).await? {
+            // Replaced or deleted while it was built.
+            drop(tx);
+            crate::documents::store::discard(state, &stored).await;
+            continue;
+        }
+        let lang = row.language();
+        let mail = super::emails::export_ready(
+            lang,
+            &row.email,
+            &row.first_name,
+            &state.settings.url("/mon-compte/export"),
+            &crate::pages::date_time(expires_at, lang),
+        );
+        outbox::enqueue(&mut tx, &mail, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            AuditEntry::new(None, "account.data_export_ready", "user", Some(claimed.user_id))
+                .with(json!({ "reports": pdfs })),
+        )
+        .await?;
+        tx.commit().await?;
+        state.wake_mailer();
+        built += 1;
+    }
+    Ok(built)
+}
+
+/// Deletes expired exports and their sealed files (housekeeping): answers how many.
+pub async fn purge_expired(state: &AppState) -> Result<u64, sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    let mut keys = Vec::new();
+    for document in store::delete_expired(&mut tx, state.now()).await? {
+        keys.extend(crate::documents::store::delete(&mut tx, document).await?);
+    }
+    tx.commit().await?;
+    for key in &keys {
+        crate::documents::store::forget_bytes(state, key).await;
+    }
+    Ok(keys.len() as u64)
+}
+
+/// Deletes the person's export, if any, inside the account deletion's transaction: answers
+/// the storage key to forget once it committed.
+pub async fn delete_of(tx: &mut crate::platform::db::Tx, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    match store::delete_of(tx, user_id).await? {
+        Some(document) => crate::documents::store::delete(tx, document).await,
+        None => Ok(None),
+    }
+}
+
+/// The ZIP of everything about person `user_id`, and how many report PDFs it holds.
+async fn assemble(state: &AppState, user_id: i64) -> FlowResult<(Vec<u8>, usize)> {
     let db = &state.db;
-    let row = crate::accounts::store::find_by_id(db, user.id).await?.ok_or(AppError::Forbidden)?;
+    let row = crate::accounts::store::find_by_id(db, user_id).await?.ok_or(AppError::Forbidden)?;
+    let second_factor = crate::accounts::store::second_factor(db, user_id).await?.totp_enabled_at.is_some();
     let email_key = Email::parse(&row.email).map(|e| e.key()).unwrap_or_else(|_| row.email.to_lowercase());
-    let profiles = crate::activation::store::profiles(state, user.id).await?;
-    let requests = crate::access_request::store::of_person(db, user.id, &email_key).await?;
-    let access = crate::professional::store::access_of(db, user.id).await?;
-    let messages = crate::help::store::of_user(db, user.id).await?;
-    let audit_lines = audit::about_user(db, user.id, 100_000).await?;
-    let openings = crate::reports::store::accesses_by(db, user.id).await?;
-    let memberships = crate::shared_accounts::store::memberships(db, user.id).await?;
+    let profiles = crate::activation::store::profiles(state, user_id).await?;
+    let requests = crate::access_request::store::of_person(db, user_id, &email_key).await?;
+    let access = crate::professional::store::access_of(db, user_id).await?;
+    let messages = crate::help::store::of_user(db, user_id).await?;
+    let audit_lines = audit::about_user(db, user_id, 100_000).await?;
+    let openings = crate::reports::store::accesses_by(db, user_id).await?;
+    let memberships = crate::shared_accounts::store::memberships(db, user_id).await?;
     let data = json!({
         "exported_at": state.now(),
         "account": {
@@ -47,7 +206,7 @@ pub async fn build(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<u8>
             "kind": row.kind.as_str(),
             "status": row.status.as_str(),
             "language": row.lang,
-            "second_factor": user.totp_enabled,
+            "second_factor": second_factor,
         },
         "profiles": profiles.iter().map(|p| json!({
             "relation": p.relation,
@@ -78,7 +237,7 @@ pub async fn build(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<u8>
         "history": audit_lines.iter().map(|a| json!({
             "at": a.at,
             "action": a.action,
-            "by": if a.actor_user_id == Some(user.id) { "you" } else { "someone else" },
+            "by": if a.actor_user_id == Some(user_id) { "you" } else { "someone else" },
         })).collect::<Vec<_>>(),
         "documents_opened": openings,
     });
@@ -90,24 +249,16 @@ pub async fn build(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<u8>
     zip.write_all(serde_json::to_string_pretty(&data).unwrap_or_default().as_bytes()).map_err(io_error)?;
     let mut pdfs = 0;
     if row.kind == crate::domain::account::UserKind::Patient {
-        for report in crate::reports::store::patient_reports(db, user.id).await? {
+        for report in crate::reports::store::patient_reports(db, user_id).await? {
             if report.version == 0 {
                 continue;
             }
-            let doc = crate::reports::flows::open_for_patient(state, ctx, report.id, None, true).await?;
+            let doc = crate::reports::flows::open_patient_report(state, user_id, report.id, None, true).await?;
             zip.start_file(format!("comptes-rendus/{}-{}", report.id, doc.file_name), options).map_err(zip_error)?;
             zip.write_all(&doc.bytes).map_err(io_error)?;
             pdfs += 1;
         }
     }
     let bytes = zip.finish().map_err(zip_error)?.into_inner();
-    let mut tx = state.db.begin().await?;
-    audit::record(
-        &mut tx,
-        state.now(),
-        AuditEntry::new(Some(user.id), "account.data_exported", "user", Some(user.id)).with(json!({ "reports": pdfs })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(bytes)
+    Ok((bytes, pdfs))
 }

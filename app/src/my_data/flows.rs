@@ -208,16 +208,35 @@ pub async fn delete_account(
         ));
     }
     let row = accounts::find_by_id(&state.db, user.id).await?.ok_or(AppError::Forbidden)?;
-    let email_key = Email::parse(&row.email).map(|e| e.key()).unwrap_or_else(|_| row.email.to_lowercase());
     let now = state.now();
     let mut tx = state.db.begin().await?;
-    crate::help::store::delete_of(&mut tx, user.id, &email_key).await?;
-    outbox::forget_address(&mut tx, &row.email).await?;
-    accounts::erase(&mut tx, user.id, &email_key, now).await?;
-    session::revoke_all(&mut tx, user.id, None).await?;
+    let export_file = erase_everything(&mut tx, user.id, &row.email, now).await?;
     audit::record(&mut tx, now, AuditEntry::new(Some(user.id), "account.deleted", "user", Some(user.id))).await?;
     tx.commit().await?;
+    if let Some(key) = export_file {
+        crate::documents::store::forget_bytes(state, &key).await;
+    }
     crate::accounts::flows::set_cookie(&session::clear_cookie_header(state.settings.secure_cookies))?;
     leptos_axum::redirect("/compte-supprime");
     Ok(Outcome::ok())
+}
+
+/// Erases account `user_id` (address `email`) in the caller's transaction — its support
+/// messages, its data export, the address in mail records, then the account itself as a
+/// tombstone (`accounts::store::erase`) and its sessions: the one erasure of the owner's
+/// deletion and of the inactivity purge. Answers the storage key of an export file to
+/// forget once the transaction committed.
+pub async fn erase_everything(
+    tx: &mut crate::platform::db::Tx,
+    user_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let email_key = Email::parse(email).map(|e| e.key()).unwrap_or_else(|_| email.to_lowercase());
+    crate::help::store::delete_of(tx, user_id, &email_key).await?;
+    let export_file = super::export::delete_of(tx, user_id).await?;
+    outbox::forget_address(tx, email).await?;
+    accounts::erase(tx, user_id, &email_key, now).await?;
+    session::revoke_all(tx, user_id, None).await?;
+    Ok(export_file)
 }

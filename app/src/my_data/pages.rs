@@ -1,5 +1,5 @@
 //! Pages of a person's own data: the "Mes données" panel of `/mon-compte`,
-//! `/mon-compte/adresse`, `/mon-compte/nom`, `/mon-compte/supprimer` and
+//! `/mon-compte/export`, `/mon-compte/adresse`, `/mon-compte/nom`, `/mon-compte/supprimer` and
 //! `/compte-supprime`. Server-rendered, no island.
 
 use super::api::{ChangeMyEmail, ChangeMyNames, DeleteMyAccount};
@@ -18,6 +18,10 @@ use server_fn::ServerFn;
 
 /// The path of the ZIP export (a plain POST route of the server).
 pub const EXPORT_PATH: &str = "/api/mes-donnees";
+/// The download of an export prepared in the background (a plain POST route of the server).
+pub const EXPORT_FILE_PATH: &str = "/api/mes-donnees/fichier";
+/// The page of an export prepared in the background (the e-mail's link).
+pub const EXPORT_PAGE: &str = "/mon-compte/export";
 
 /// The "Mes données" panel of `/mon-compte`.
 #[component]
@@ -47,12 +51,78 @@ pub fn MyDataPanel(
                 <button type="submit" class="button-secondary">{lang.t("Télécharger mes données", "Download my data")}</button>
             </form>
             <p class="hint">{lang.t(
-                "Un fichier ZIP : vos informations (JSON) et les comptes rendus de vos profils (PDF).",
-                "A ZIP file: your information (JSON) and your profiles' reports (PDF).",
+                "Un fichier ZIP : vos informations (JSON) et les comptes rendus de vos profils (PDF). Au-delà de 10 comptes rendus, il est préparé en différé et un e-mail vous prévient.",
+                "A ZIP file: your information (JSON) and your profiles' reports (PDF). Beyond 10 reports it is prepared later and an e-mail tells you.",
             )}</p>
             <p><a class="button button-danger-secondary" href="/mon-compte/supprimer">{lang.t("Supprimer mon compte", "Delete my account")}</a></p>
         </section>
     }
+}
+
+/// `/mon-compte/export`: where an export prepared in the background stands, and its
+/// download once ready (the link of the e-mail that announces it).
+#[component]
+pub fn ExportPage() -> impl IntoView {
+    let ctx = request_context();
+    let lang = ctx.lang;
+    let Some(user) = ctx.user else {
+        return view! { <ErrorPage lang=lang error=AppError::SignInRequired/> }.into_any();
+    };
+    let title = lang.t("Télécharger mes données", "Download my data");
+    let user_id = user.id;
+    let status = Suspend::new(async move {
+        let status = match crate::platform::app_state() {
+            Ok(state) => super::store::status_of(&state.db, user_id, state.now()).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "data export status");
+                None
+            }),
+            Err(_) => None,
+        };
+        match status {
+            Some(super::store::ExportStatus::Preparing) => view! {
+                <p role="status">{lang.t(
+                    "Votre fichier est en préparation : vous avez beaucoup de comptes rendus. Nous vous écrivons dès qu'il est prêt, en général en quelques minutes ; revenez alors sur cette page.",
+                    "Your file is being prepared: you have many reports. We write to you as soon as it is ready, usually within minutes; then come back to this page.",
+                )}</p>
+            }
+            .into_any(),
+            Some(super::store::ExportStatus::Ready { expires_at }) => {
+                let until = match lang {
+                    Lang::Fr => format!("Votre fichier est prêt. Il reste disponible jusqu'au {}.", crate::pages::date_time(expires_at, lang)),
+                    Lang::En => format!("Your file is ready. It stays available until {}.", crate::pages::date_time(expires_at, lang)),
+                };
+                view! {
+                    <p role="status">{until}</p>
+                    <form method="post" action=EXPORT_FILE_PATH class="actions">
+                        <button type="submit">{lang.t("Télécharger le fichier", "Download the file")}</button>
+                    </form>
+                    <form method="post" action=EXPORT_PATH class="actions">
+                        <button type="submit" class="button-secondary">{lang.t("Préparer un nouveau fichier", "Prepare a new file")}</button>
+                    </form>
+                }
+                .into_any()
+            }
+            None => view! {
+                <p>{lang.t(
+                    "Aucun fichier en attente. Demandez-en un : il contient vos informations (JSON) et les comptes rendus de vos profils (PDF).",
+                    "No file waiting. Ask for one: it holds your information (JSON) and your profiles' reports (PDF).",
+                )}</p>
+                <form method="post" action=EXPORT_PATH class="actions">
+                    <button type="submit">{lang.t("Télécharger mes données", "Download my data")}</button>
+                </form>
+            }
+            .into_any(),
+        }
+    });
+    view! {
+        <Title text=title/>
+        <section class="panel narrow">
+            <h1>{title}</h1>
+            {status}
+            <p><a href="/mon-compte">{lang.t("Revenir à mon compte", "Back to my account")}</a></p>
+        </section>
+    }
+    .into_any()
 }
 
 /// `/mon-compte/adresse`

@@ -181,6 +181,11 @@ pub fn describe(action: &str, lang: crate::i18n::Lang) -> String {
         "help.address_reminded" => ("Rappel de l'adresse du compte envoyé", "Account address reminder sent"),
         "profile.removed" => ("Profil retiré du compte", "Profile removed from the account"),
         "account.data_exported" => ("Données personnelles téléchargées", "Personal data downloaded"),
+        "account.data_export_requested" => ("Fichier de données personnelles demandé", "Personal data file requested"),
+        "account.data_export_ready" => ("Fichier de données personnelles prêt", "Personal data file ready"),
+        "account.data_export_downloaded" => {
+            ("Fichier de données personnelles téléchargé", "Personal data file downloaded")
+        }
         "account.deleted" => ("Compte supprimé par son titulaire", "Account deleted by its holder"),
         other => return other.to_string(),
     };

@@ -17,6 +17,10 @@ pub const SPENT_SECRETS: i64 = 30 * DAY;
 pub const LOGS: i64 = 365 * DAY;
 /// Names typed for a record link, once the lab has decided on it.
 pub const REVIEWED_NAMES: i64 = 30 * DAY;
+/// A person's data export built in the background, once ready.
+pub const DATA_EXPORT: i64 = 7 * DAY;
+/// Messages to support, once closed (and their replies).
+pub const SUPPORT_MESSAGES: i64 = 365 * DAY;
 /// Attempt counters.
 pub const COUNTERS: i64 = 31 * DAY;
 
@@ -87,6 +91,19 @@ pub const RULES: &[Rule] = &[
         period: LOGS,
     },
     Rule {
+        what: ("Messages écrits au support", "Messages written to support"),
+        how_long: (
+            "1 an après leur clôture, avec les réponses ; non confirmés, effacés quand le lien expire",
+            "1 year after they are closed, with the replies; unconfirmed ones, erased when the link expires",
+        ),
+        period: SUPPORT_MESSAGES,
+    },
+    Rule {
+        what: ("Fichier « Télécharger mes données » préparé en différé", "\"Download my data\" file prepared later"),
+        how_long: ("7 jours après sa préparation", "7 days after it is prepared"),
+        period: DATA_EXPORT,
+    },
+    Rule {
         what: ("Sessions de connexion", "Sign-in sessions"),
         how_long: (
             "30 minutes d'inactivité, 12 heures au plus (30 jours sur un appareil mémorisé)",
@@ -120,6 +137,10 @@ pub struct Purged {
     pub links: u64,
     /// Refused requests deleted.
     pub requests: u64,
+    /// Closed support messages deleted.
+    pub support_messages: u64,
+    /// Expired data exports deleted.
+    pub exports: u64,
 }
 
 /// Applies every period of the table once, at the state's clock: each table's owner
@@ -143,5 +164,7 @@ pub async fn apply(state: &AppState) -> Result<Purged, sqlx::Error> {
         outbox: super::mail::outbox::purge(db, now - LOGS).await?,
         links: crate::activation::store::purge_reviewed(db, now - REVIEWED_NAMES, now - LOGS).await?,
         requests: crate::access_request::store::purge_refused(db, now - LOGS).await?,
+        support_messages: crate::help::store::purge_closed(db, now - SUPPORT_MESSAGES).await?,
+        exports: crate::my_data::export::purge_expired(state).await?,
     })
 }

@@ -38,7 +38,20 @@ pub async fn open_for_patient(
     if user.kind != UserKind::Patient {
         return Err(AppError::Forbidden.into());
     }
-    let report = store::patient_report(&state.db, user.id, report_id).await?.ok_or(AppError::Forbidden)?;
+    open_patient_report(state, user.id, report_id, version, download).await
+}
+
+/// Opens a report of the records linked to patient `user_id` (its latest version unless
+/// `version` says) and records the opening: the step [`open_for_patient`] and the
+/// background export of the patient's data share, once the caller's identity is settled.
+pub async fn open_patient_report(
+    state: &AppState,
+    user_id: i64,
+    report_id: i64,
+    version: Option<i64>,
+    download: bool,
+) -> FlowResult<OpenedDocument> {
+    let report = store::patient_report(&state.db, user_id, report_id).await?.ok_or(AppError::Forbidden)?;
     let versions = store::versions(&state.db, report.id).await?;
     let chosen = match version {
         None => versions.first(),
@@ -47,7 +60,7 @@ pub async fn open_for_patient(
     .ok_or(AppError::Forbidden)?;
     let opening =
         Opening { document_id: chosen.document_id, item_kind: "report", item_id: report.id, version: chosen.version };
-    let bytes = open_and_record(state, &opening, user.id, None, download).await?;
+    let bytes = open_and_record(state, &opening, user_id, None, download).await?;
     Ok(OpenedDocument { bytes, file_name: report_file_name(&chosen.sampled_on, chosen.version) })
 }
 

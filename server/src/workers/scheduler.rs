@@ -1,6 +1,7 @@
 //! The scheduler: invitation reminders and expiries (`invitations::lifecycle`) and
 //! provisional access code reminders (`first_login::lifecycle`), professionals' daily
-//! digests of new documents (`reports::notices`, after 07:00 Paris time), every
+//! digests of new documents (`reports::notices`, after 07:00 Paris time), exports of a
+//! person's data too large for the request (`my_data::export`), every
 //! `SESAME_SCHEDULER_EVERY`. Safe with several instances: each reminder or expiry is
 //! claimed by a conditional update in the transaction that queues its e-mail.
 
@@ -23,6 +24,11 @@ async fn pass(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(reminders = n, "provisional access codes"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "access code scheduler failed"),
+    }
+    match sesame_app::my_data::export::build_pending(state).await {
+        Ok(n) if n > 0 => tracing::info!(exports = n, "data exports built"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "data export builder failed"),
     }
     match sesame_app::reports::notices::send_digests(state).await {
         Ok(n) if n > 0 => tracing::info!(digests = n, "professionals' daily digests"),

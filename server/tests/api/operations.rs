@@ -181,14 +181,41 @@ async fn retention_keeps_the_privacy_notices_promises() {
             <= 1
     })
     .await;
-    // ...and 30 days later the account is deleted, with its sessions and links.
+    // ...and 30 days later the account is erased, with its sessions and links: its row
+    // stays as a tombstone that names nobody, so the id is never given to a new account.
     app.clock.advance(31 * DAY);
-    app.eventually("inactive account deleted", || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE id = $1")
-            .bind(dormant)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
+    app.eventually("inactive account erased", || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM users WHERE id = $1 AND deleted_at IS NOT NULL AND email = 'deleted-' || CAST(id AS TEXT) \
+             AND last_name = '' AND first_name = '' AND password_hash IS NULL",
+        )
+        .bind(dormant)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+            == 1
+    })
+    .await;
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+        .bind(dormant)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+    // The address is free again, and a new account never takes the old id.
+    assert_eq!(app.sign_up("dormant@exemple.fr", "Dormant", "Denis", "1970-01-01").await.status(), 303);
+    assert_ne!(app.user_id("dormant@exemple.fr").await, dormant);
+    // A tombstone is never warned again, however long it stays: its one warning, older
+    // than a year, is purged and no new one comes.
+    app.clock.advance(3 * 365 * DAY);
+    app.eventually("no warning about the tombstone", || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM audit_log WHERE subject_id = $1 AND subject_type = 'user' AND action = 'account.inactivity_warned'",
+        )
+        .bind(dormant)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
             == 0
     })
     .await;

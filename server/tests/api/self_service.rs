@@ -581,3 +581,140 @@ async fn a_person_changes_their_address_and_names_and_removes_a_profile() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM patient_records WHERE lab_reference = 'R-PROF'").await, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'profile.removed'").await, 1);
 }
+
+#[tokio::test]
+async fn a_large_export_is_prepared_in_the_background_announced_by_mail_sealed_and_expires() {
+    use sesame_app::my_data::export::INLINE_REPORTS;
+    let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
+    let (token, _) = sesame_app::lab::store::create(&app.db, "SIL", app.state().now()).await.unwrap();
+    let lab = reqwest::Client::new();
+    let r = lab
+        .put(app.url("/api/lab/v1/patients/P-EXP"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "last_name": "Martin", "first_names": "Marie", "birth_date": "1985-03-14", "sex": "F" }))
+        .send()
+        .await
+        .unwrap();
+    let code = r.json::<serde_json::Value>().await.unwrap()["activation_code"].as_str().unwrap().to_string();
+    app.verified_patient("marie.martin@exemple.fr", "Martin", "Marie", "1985-03-14").await;
+    let r = app.activate(&[("code", &code), ("birth_date", "1985-03-14"), ("relation", "self")]).await;
+    assert_eq!(r.status(), 303);
+    let reports = INLINE_REPORTS + 1;
+    for i in 0..reports {
+        use base64::Engine;
+        let pdf = format!("%PDF-1.7 compte rendu {i}");
+        let r = lab
+            .put(app.url(&format!("/api/lab/v1/reports/CR-{i}")))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "patient": "P-EXP", "sampled_on": "2026-01-10", "status": "complete",
+                "title": "Bilan", "pdf_base64": base64::engine::general_purpose::STANDARD.encode(pdf) }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+
+    // Too many reports to build during the request: queued, and the page says so.
+    let r = app.client.post(app.url("/api/mes-donnees")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/mon-compte/export");
+    // The scheduler builds it and the e-mail leads to the page behind sign-in, not to a file.
+    let mail = app.mail_to("marie.martin@exemple.fr", "Vos données Sésame sont prêtes").await;
+    assert!(mail.text.contains(&app.url("/mon-compte/export")), "{}", mail.text);
+    assert!(!mail.text.contains("%PDF") && !mail.text.contains("jeton"), "no document and no token in the mail");
+    let (_, html) = app.page("/mon-compte/export").await;
+    let page = Page::parse(&html);
+    assert!(page.reads("Votre fichier est prêt") && page.reads("Télécharger le fichier"), "{}", page.text());
+
+    // Sealed at rest: nothing of the archive reads in the stored bytes.
+    let document: i64 =
+        sqlx::query_scalar("SELECT document_id FROM data_exports").fetch_one(app.db.pool()).await.unwrap();
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT sealed FROM document_blobs WHERE document_id = $1")
+        .bind(document)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    let stored = stored.concat();
+    assert!(!stored.is_empty());
+    assert!(!stored.windows(12).any(|w| w == b"donnees.json"), "the archive is sealed");
+
+    // Downloaded by POST, never cached; every report is in it; the download is recorded.
+    let r = app.client.post(app.url("/api/mes-donnees/fichier")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let pdfs = zip.file_names().filter(|n| n.starts_with("comptes-rendus/")).count();
+    assert_eq!(pdfs, reports);
+    let mut json = String::new();
+    zip.by_name("donnees.json").unwrap().read_to_string(&mut json).unwrap();
+    assert!(json.contains("marie.martin@exemple.fr"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.data_export_downloaded'").await, 1);
+    // Nobody else gets it.
+    let other = app.patient().await;
+    let r = other.post(app.url("/api/mes-donnees/fichier")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = app.new_browser().post(app.url("/api/mes-donnees/fichier")).send().await.unwrap();
+    assert_eq!(r.status(), 303, "signed out: sent to sign in");
+
+    // Seven days later housekeeping deletes it, sealed bytes included.
+    app.clock.advance(8 * sesame_app::platform::clock::DAY);
+    app.eventually("expired export deleted", || async {
+        count(&app, "SELECT COUNT(*) FROM data_exports").await == 0
+            && count(&app, &format!("SELECT COUNT(*) FROM documents WHERE id = {document}")).await == 0
+            && count(&app, &format!("SELECT COUNT(*) FROM document_blobs WHERE document_id = {document}")).await == 0
+    })
+    .await;
+    app.sign_in_with(&app.client, "marie.martin@exemple.fr").await;
+    let r = app.client.post(app.url("/api/mes-donnees/fichier")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let (_, html) = app.page("/mon-compte/export").await;
+    assert!(Page::parse(&html).reads("Aucun fichier en attente"));
+}
+
+#[tokio::test]
+async fn closed_support_messages_are_deleted_after_a_year_open_ones_stay() {
+    let app = TestApp::spawn_with(TestOptions::with_jobs_running()).await;
+    app.verified_patient("ecrit@exemple.fr", "Ecrit", "Eva", "1980-01-01").await;
+    for body in ["Première question", "Seconde question"] {
+        let r = app
+            .submit(
+                "/aide?sujet=autre&ecrire=1",
+                "/api/aide-message",
+                &[("category", "autre"), ("body", body), ("website", "")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM support_messages WHERE status = 'open'").await, 2);
+    let support = app.support_agent().await;
+    let first: i64 = sqlx::query_scalar("SELECT id FROM support_messages WHERE body = 'Première question'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let (status, _) = call_with(
+        &support,
+        &app.base,
+        "/api/support-message-repondre",
+        &[("id", &first.to_string()), ("answer", "Voici la réponse.")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call_with(&support, &app.base, "/api/support-message-clore", &[("id", &first.to_string())]).await;
+    assert_eq!(status, 200);
+    // Kept for a year after closing...
+    app.clock.advance(300 * sesame_app::platform::clock::DAY);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM support_messages").await, 2);
+    // ...then deleted with its reply; the open one stays.
+    app.clock.advance(70 * sesame_app::platform::clock::DAY);
+    app.eventually("closed message deleted", || async {
+        count(&app, "SELECT COUNT(*) FROM support_messages").await == 1
+            && count(&app, "SELECT COUNT(*) FROM support_replies").await == 0
+    })
+    .await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM support_messages WHERE body = 'Seconde question' AND status = 'open'").await,
+        1
+    );
+}

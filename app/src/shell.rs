@@ -5,7 +5,7 @@ use crate::pages;
 use crate::platform::request_context;
 use crate::ui::layout::Layout;
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -15,6 +15,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The nonce the CSP header allows; the hydration script and our scripts carry it.
     provide_context(leptos::nonce::Nonce::from_value(ctx.nonce.clone()));
     let lang = ctx.lang;
+    // The stylesheet is inlined (no request before the first paint); the WebAssembly loader
+    // replaces the marker on pages that have an island (`ui::assets`). As Leptos's own
+    // `HydrationScripts` does in islands mode, only islands carry hydration markers.
+    let assets = crate::ui::assets::of(&options);
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -29,8 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/icons/logo.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options=options islands=true/>
+                <style nonce=ctx.nonce.clone() inner_html=assets.css.as_str()></style>
+                <meta name="sesame-islands"/>
                 <script src="/sw-register.js" defer nonce=ctx.nonce.clone()></script>
                 <MetaTags/>
             </head>
@@ -102,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support/messages") view=crate::help::inbox::SupportMessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/messages/:id") view=crate::help::inbox::SupportMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/support/dossiers") view=crate::front_desk::pages::FrontDeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-compte/export") view=crate::my_data::pages::ExportPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte/adresse") view=crate::my_data::pages::ChangeEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte/nom") view=crate::my_data::pages::ChangeNamesPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-compte/supprimer") view=crate::my_data::pages::DeleteAccountPage ssr=SsrMode::Async/>

@@ -11,6 +11,26 @@ test("the home page renders in French", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Mentions légales" })).toBeVisible();
 });
 
+test("pages without an island download no WebAssembly; a form's islands hydrate; styles need no request", async ({ page }) => {
+  const fetched: string[] = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  for (const path of ["/", "/connexion", "/aide"]) {
+    fetched.length = 0;
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    expect(fetched.filter((p) => p.endsWith(".wasm") || p.startsWith("/pkg/")), path).toEqual([]);
+    expect(fetched.filter((p) => p.endsWith(".css")), path).toEqual([]);
+    // Styled all the same: the inline stylesheet applies.
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector("header")!).backgroundColor);
+    expect(background, path).not.toBe("rgba(0, 0, 0, 0)");
+  }
+  fetched.length = 0;
+  await page.goto("/inscription");
+  await expect(page.locator("[data-island-ready='1']").first()).toBeAttached({ timeout: 30_000 });
+  expect(fetched.some((p) => p.endsWith(".wasm"))).toBe(true);
+  expect(fetched.filter((p) => p.endsWith(".css"))).toEqual([]);
+});
+
 test("switching to English works, and back", async ({ page }) => {
   await page.goto("/connexion");
   await page.getByRole("button", { name: /anglais|English/ }).click();

@@ -53,13 +53,17 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
     let browser = Router::new()
         .fallback_service(routes)
         .layer(middleware::from_fn(server_fn_status::server_fn_status))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::middleware::islands::island_loader))
         .layer(middleware::from_fn_with_state(state.clone(), nojs_forms))
         .layer(middleware::from_fn_with_state(
             crate::middleware::context::ContextState { app: state.clone(), addressing },
             request_context,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), security))
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        // Pages are compressed as they are answered: brotli's default quality (11) costs
+        // milliseconds of CPU per page, quality 5 a fraction of that for a few more bytes.
+        // Static files are served already compressed at the highest quality.
+        .layer(CompressionLayer::new().br(true).gzip(true).quality(tower_http::CompressionLevel::Precise(5)))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));
 
     // The lab system's API sits beside the browser app, outside its session, Origin and
@@ -76,6 +80,8 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
         .layer(MapRequestLayer::new(drop_client_request_id))
+        // Outermost: a password post refused under overload costs nothing else.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::middleware::overload::shed_password_load))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

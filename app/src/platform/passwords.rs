@@ -73,6 +73,21 @@ fn verify_with(memory: &mut Vec<Block>, password: &[u8], phc: &str) -> bool {
     Output::new(&out).is_ok_and(|o| o == expected)
 }
 
+/// The hash checked for unknown accounts: the current parameters, a fixed salt and an output
+/// no password is known to give. Checking it costs what checking a real hash costs; nothing
+/// is computed (or 19 MiB allocated) at start.
+fn dummy_hash() -> String {
+    let p = params();
+    // Base64 (no padding) of "sesame-dummy-salt", and of 32 zero bytes.
+    format!(
+        "$argon2id$v=19$m={},t={},p={}$c2VzYW1lLWR1bW15LXNhbHQ${}",
+        p.m_cost(),
+        p.t_cost(),
+        p.p_cost(),
+        "A".repeat(43)
+    )
+}
+
 enum Job {
     Hash(String, oneshot::Sender<Result<String, String>>),
     Verify(String, String, oneshot::Sender<bool>),
@@ -124,9 +139,7 @@ impl PasswordHasher {
                 }
             });
         }
-        let mut memory = Vec::new();
-        let dummy_hash =
-            hash_with(&mut memory, b"dummy password for unknown accounts").expect("argon2 hashes a constant");
+        let dummy_hash = dummy_hash();
         PasswordHasher {
             jobs: Mutex::new(tx),
             running: Arc::new(Semaphore::new(parallelism)),
@@ -186,6 +199,12 @@ impl PasswordHasher {
         Ok(ok && known)
     }
 
+    /// Whether a new caller would be refused at once (the queue is full): lets the server
+    /// answer 503 before it reads a request's body, touches the database or renders a page.
+    pub fn is_saturated(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) >= self.max_waiting
+    }
+
     /// Callers currently queued (for metrics and tests).
     pub fn queued(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)
@@ -211,8 +230,12 @@ mod tests {
         assert!(argon2(params()).verify_password(b"Lab0rat!", &PasswordHash::new(&hash).unwrap()).is_ok());
         assert!(h.verify("Lab0rat!".into(), Some(hash.clone())).await.unwrap());
         assert!(!h.verify("lab0rat!".into(), Some(hash)).await.unwrap());
-        // unknown account: never true, even with the dummy's own password
+        // unknown account: never true; the dummy hash parses, so it costs a real check
         assert!(!h.verify("dummy password for unknown accounts".into(), None).await.unwrap());
+        let dummy = dummy_hash();
+        let parsed = PasswordHash::new(&dummy).unwrap();
+        assert_eq!(Params::try_from(&parsed).unwrap().block_count(), params().block_count());
+        assert_eq!(parsed.hash.unwrap().len(), 32);
     }
 
     #[tokio::test]
@@ -231,5 +254,6 @@ mod tests {
         }
         // one running + one queued at most; the others are refused
         assert!(overloaded >= 3, "only {overloaded} refused");
+        assert!(!h.is_saturated(), "free again once the work is done");
     }
 }

@@ -1,5 +1,7 @@
 //! Shared pieces of interface.
 
+#[cfg(feature = "ssr")]
+pub mod assets;
 pub mod fields;
 #[cfg(feature = "ssr")]
 pub mod layout;

@@ -19,6 +19,11 @@
 //!   biologist of the large structure and a collaborator limited to one site of a small one,
 //!   and the NIR search, through the real HTTP stack.
 //!
+//! - `sesame-bench perf [--seconds 10] [--soak-seconds 60]`: the performance targets in one
+//!   run against the release binary in its own process — downloads per page, rendering
+//!   rate, sign-in goodput at 8 and 64 retrying clients, memory idle, after and under load
+//!   (`perf.rs`; `scripts/bench.sh` adds the first paint measured in Chromium).
+//!
 //! They start Sésame on a throw-away SQLite database, or on `SESAME_BENCH_DATABASE_URL`
 //! (a PostgreSQL database to fill).
 
@@ -31,6 +36,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+#[path = "sesame_bench/perf.rs"]
+mod perf;
 
 const PASSWORD: &str = "Bench-Sesame-2026!";
 
@@ -138,10 +146,19 @@ fn client(base: &str) -> reqwest::Client {
 }
 
 async fn insert_users(bench: &Bench, emails: &[String], hash: &str, kind: &str) -> anyhow::Result<()> {
-    let state = &bench.running.state;
-    let now = state.now();
+    insert_users_in(&bench.running.state.db, emails, hash, kind).await
+}
+
+/// Creates active accounts with this password hash directly in a database.
+async fn insert_users_in(
+    db: &sesame_app::platform::db::Db,
+    emails: &[String],
+    hash: &str,
+    kind: &str,
+) -> anyhow::Result<()> {
+    let now = jiff::Timestamp::now().as_millisecond();
     for chunk in emails.chunks(200) {
-        let mut tx = state.db.begin().await?;
+        let mut tx = db.begin().await?;
         for e in chunk {
             sqlx::query(
                 "INSERT INTO users (email, email_key, password_hash, kind, status, last_name, first_name, lang, terms_accepted_at, email_verified_at, created_at, updated_at) \
@@ -166,41 +183,7 @@ async fn sign_in_bench() -> anyhow::Result<()> {
     println!("== Sign-in benchmark ({cores} cores)");
 
     // 1. Raw argon2id verify rate: one thread per core, no HTTP, no database.
-    let argon = argon2::Argon2::new(
-        argon2::Algorithm::Argon2id,
-        argon2::Version::V0x13,
-        sesame_app::platform::passwords::params(),
-    );
-    let hash = argon
-        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut rand::rngs::OsRng))
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .to_string();
-    let done = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let threads: Vec<_> = (0..cores)
-        .map(|_| {
-            let (hash, done, stop) = (hash.clone(), done.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let argon = argon2::Argon2::new(
-                    argon2::Algorithm::Argon2id,
-                    argon2::Version::V0x13,
-                    sesame_app::platform::passwords::params(),
-                );
-                let parsed = PasswordHash::new(&hash).expect("hash");
-                while !stop.load(Ordering::Relaxed) {
-                    let _ = argon.verify_password(PASSWORD.as_bytes(), &parsed);
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    std::thread::sleep(Duration::from_secs(seconds.min(10)));
-    stop.store(true, Ordering::Relaxed);
-    for t in threads {
-        let _ = t.join();
-    }
-    let raw = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    let (raw, hash) = raw_argon2_rate(cores, seconds.min(10));
     println!("raw argon2id verify (m=19 MiB, t=2, p=1), {cores} threads: {raw:.1} verifies/s");
 
     // 2. Sign-in through the real server: form post, database, session, cookie.
@@ -304,6 +287,47 @@ async fn sign_in_bench() -> anyhow::Result<()> {
     );
     bench.stop().await;
     Ok(())
+}
+
+/// The machine's raw argon2id verify rate with Sésame's parameters, one thread per core for
+/// `seconds`, no HTTP and no database; and the hash it verified (of [`PASSWORD`]).
+fn raw_argon2_rate(cores: usize, seconds: u64) -> (f64, String) {
+    let argon = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        sesame_app::platform::passwords::params(),
+    );
+    let hash = argon
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut rand::rngs::OsRng))
+        .expect("argon2 hashes")
+        .to_string();
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..cores)
+        .map(|_| {
+            let (hash, done, stop) = (hash.clone(), done.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let argon = argon2::Argon2::new(
+                    argon2::Algorithm::Argon2id,
+                    argon2::Version::V0x13,
+                    sesame_app::platform::passwords::params(),
+                );
+                let parsed = PasswordHash::new(&hash).expect("hash");
+                while !stop.load(Ordering::Relaxed) {
+                    let _ = argon.verify_password(PASSWORD.as_bytes(), &parsed);
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(seconds));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        let _ = t.join();
+    }
+    let raw = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    (raw, hash)
 }
 
 async fn users_list_bench() -> anyhow::Result<()> {
@@ -434,9 +458,10 @@ async fn main() -> anyhow::Result<()> {
         Some("users-list") => users_list_bench().await,
         Some("reports") => reports_bench().await,
         Some("results") => results_bench().await,
+        Some("perf") => perf::run().await,
         _ => {
             eprintln!(
-                "usage: sesame-bench sign-in [--seconds 15] [--clients 16] | users-list [--accounts 100000] [--runs 20] | reports [--seconds 10] [--clients 8] [--kb 300] | results [--reports 1000000] [--patients 200000] [--structures 500] [--runs 200]"
+                "usage: sesame-bench sign-in [--seconds 15] [--clients 16] | users-list [--accounts 100000] [--runs 20] | reports [--seconds 10] [--clients 8] [--kb 300] | results [--reports 1000000] [--patients 200000] [--structures 500] [--runs 200] | perf [--seconds 10] [--soak-seconds 60]"
             );
             std::process::exit(2);
         }

@@ -88,7 +88,7 @@ pub async fn security(State(state): State<AppState>, mut req: Request, next: Nex
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(if personal { "no-store" } else { "no-cache" }));
     }
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );

@@ -482,6 +482,59 @@ async fn overload_answers_503_quickly() {
 }
 
 #[tokio::test]
+async fn a_saturated_hasher_sheds_password_posts_before_reading_them() {
+    use sesame_app::platform::passwords::PasswordHasher;
+    use std::sync::Arc;
+    // No queue at all: the hasher is saturated from the start.
+    let app = TestApp::spawn_with(TestOptions {
+        hasher: Some(Arc::new(PasswordHasher::new(1, 0, std::time::Duration::from_millis(10)))),
+        ..TestOptions::default()
+    })
+    .await;
+    // The island's call gets the serialised error it understands, and when to come back.
+    let r = app
+        .new_browser()
+        .post(app.url("/api/connexion"))
+        .form(&[("email", "p@exemple.fr"), ("password", "Quelconque-1!")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    use sesame_app::error::AppError;
+    assert_eq!(serde_json::from_str::<AppError>(&r.text().await.unwrap()).unwrap(), AppError::Overloaded);
+    // A form posted before WebAssembly gets a small page in both languages.
+    let r = app
+        .new_browser()
+        .post(app.url("/inscription"))
+        .form(&[("_fn", "/api/inscription"), ("email", "p@exemple.fr")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Trop de connexions en ce moment") && html.contains("Too many sign-ins"));
+    // Decided before the body is read: a body over the 1 MB limit is not even looked at
+    // (413 otherwise), and nothing reached the database (no attempt counted).
+    let r = app
+        .new_browser()
+        .post(app.url("/api/connexion"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(counted, 0);
+    // Pages still render, and posts that hash nothing go through.
+    assert_eq!(app.page("/connexion").await.0, 200);
+    let r = app.submit("/mot-de-passe-oublie", "/api/mot-de-passe-oublie", &[("email", "p@exemple.fr")]).await;
+    assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
 async fn too_many_sign_ups_from_one_client_are_refused_with_a_time_to_come_back() {
     let app = TestApp::spawn().await;
     for i in 0..10 {

@@ -128,6 +128,38 @@ async fn security_headers_and_a_csp_nonce_on_every_page() {
 }
 
 #[tokio::test]
+async fn only_pages_with_an_island_load_webassembly_and_no_page_waits_for_a_stylesheet() {
+    let app = TestApp::spawn().await;
+    // Pages without an island: no app JavaScript, no WebAssembly, not even a hint.
+    for path in ["/", "/connexion", "/aide", "/mot-de-passe-oublie", "/page-qui-n-existe-pas"] {
+        let html = app.new_browser().get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains(".wasm") && !html.contains("/pkg/"), "{path} loads no WebAssembly");
+        assert!(!html.contains("<script type=\"module\""), "{path}");
+        assert!(!html.contains("sesame-islands"), "{path}: the marker never reaches the browser");
+        assert!(!html.contains("rel=\"stylesheet\""), "{path}: the style is inline, no request before the first paint");
+    }
+    // Pages with an island: the loader, with the CSP nonce, and low-priority hints.
+    for path in ["/inscription", "/demande-acces"] {
+        let r = app.new_browser().get(app.url(path)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+        assert!(csp.contains(&format!("style-src 'self' 'nonce-{nonce}'")), "{csp}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<leptos-island"), "{path} has an island");
+        assert_eq!(html.matches("<script type=\"module\"").count(), 1, "{path}: {html}");
+        assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "{path}");
+        assert!(html.contains(&format!("<style nonce=\"{nonce}\">")), "{path}");
+        assert!(html.contains("rel=\"preload\"") && html.contains(".wasm\" as=\"fetch\""), "{path}");
+        assert!(html.contains("fetchpriority=\"low\""), "{path}: never ahead of the first paint");
+        assert!(!html.contains("sesame-islands"), "{path}");
+    }
+    // A form re-rendered after a post without JavaScript keeps its island loader.
+    let r = app.submit("/inscription", "/api/inscription", &[("email", "pas-une-adresse")]).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<leptos-island") && html.contains("<script type=\"module\""));
+}
+
+#[tokio::test]
 async fn static_files_get_long_cache_and_pwa_files_exist_in_the_source() {
     // The built site is not present in unit-test runs; the files it copies are checked here.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");

@@ -1,0 +1,118 @@
+//! The built stylesheet and WebAssembly loader, found once per process: the stylesheet's
+//! text is inlined in every page (no render-blocking request before the first paint), and
+//! the names of the hashed JavaScript and WebAssembly files are ready for the pages that
+//! have an island (`server/src/middleware/islands.rs` adds the loader to those only).
+//!
+//! Leptos's own `HashedStylesheet` and `HydrationScripts` read cargo-leptos's hash file on
+//! every request and load the WebAssembly on every page; this reads it once.
+
+use leptos::config::LeptosOptions;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The marker the shell leaves in `<head>` where the island loader goes (or nothing, on a
+/// page without islands).
+pub const ISLANDS_MARKER: &str = "<meta name=\"sesame-islands\">";
+
+/// The built front-end files of this process.
+#[derive(Debug)]
+pub struct Assets {
+    /// The whole stylesheet (minified by the release build), for a `<style>` element.
+    pub css: String,
+    /// `/pkg/sesame.<hash>.js`, the module that loads the WebAssembly.
+    pub js: String,
+    /// `/pkg/sesame.<hash>.wasm`.
+    pub wasm: String,
+    /// What the loader's call passes: package directory, JavaScript and WebAssembly names
+    /// without extension.
+    pub pkg_dir: String,
+    /// The JavaScript module's name without extension.
+    pub js_name: String,
+    /// The WebAssembly's name without extension.
+    pub wasm_name: String,
+}
+
+/// The files of the site `options` describes, read at the first call.
+pub fn of(options: &LeptosOptions) -> &'static Assets {
+    static ASSETS: OnceLock<Assets> = OnceLock::new();
+    ASSETS.get_or_init(|| load(options))
+}
+
+/// cargo-leptos's `hash.txt` (beside the server's executable when files are hashed): lines
+/// `js: …`, `wasm: …`, `css: …`.
+fn hashes(options: &LeptosOptions) -> Vec<(String, String)> {
+    if !options.hash_files {
+        return Vec::new();
+    }
+    let beside_exe = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+    let text = std::fs::read_to_string(beside_exe.join(options.hash_file.as_ref())).unwrap_or_default();
+    text.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect()
+}
+
+fn load(options: &LeptosOptions) -> Assets {
+    let hashes = hashes(options);
+    let name = |kind: &str| {
+        let base = options.output_name.to_string();
+        match hashes.iter().find(|(k, _)| k == kind) {
+            Some((_, hash)) => format!("{base}.{hash}"),
+            // Unhashed builds (development) name the WebAssembly `<name>_bg.wasm`.
+            None if kind == "wasm" => format!("{base}_bg"),
+            None => base,
+        }
+    };
+    let pkg_dir = options.site_pkg_dir.to_string();
+    let (js_name, wasm_name, css_name) = (name("js"), name("wasm"), name("css"));
+    let css_path: PathBuf = [options.site_root.as_ref(), pkg_dir.as_str(), &format!("{css_name}.css")].iter().collect();
+    let css = std::fs::read_to_string(&css_path).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "no built stylesheet to inline (pages render unstyled)");
+        String::new()
+    });
+    Assets {
+        css,
+        js: format!("/{pkg_dir}/{js_name}.js"),
+        wasm: format!("/{pkg_dir}/{wasm_name}.wasm"),
+        pkg_dir,
+        js_name,
+        wasm_name,
+    }
+}
+
+/// The markup that loads the WebAssembly and hydrates the page's islands: low-priority
+/// hints (so the download never competes with the first paint), then Leptos's island loader
+/// (`island_loader.js`, from leptos 0.8's `hydration/island_script.js`), which starts when
+/// the browser is idle. `nonce` is the page's CSP nonce.
+pub fn island_scripts(assets: &Assets, nonce: &str) -> String {
+    const LOADER: &str = include_str!("island_loader.js");
+    format!(
+        "<link rel=\"modulepreload\" href=\"{js}\" fetchpriority=\"low\">\
+         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" fetchpriority=\"low\">\
+         <script type=\"module\" nonce=\"{nonce}\">{LOADER}(\"\", \"{pkg}\", \"{js_name}\", \"{wasm_name}\");</script>",
+        js = assets.js,
+        wasm = assets.wasm,
+        pkg = assets.pkg_dir,
+        js_name = assets.js_name,
+        wasm_name = assets.wasm_name,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_is_called_with_the_hashed_names() {
+        let assets = Assets {
+            css: String::new(),
+            js: "/pkg/sesame.abc.js".into(),
+            wasm: "/pkg/sesame.def.wasm".into(),
+            pkg_dir: "pkg".into(),
+            js_name: "sesame.abc".into(),
+            wasm_name: "sesame.def".into(),
+        };
+        let html = island_scripts(&assets, "N0NCE");
+        assert!(html.contains("<script type=\"module\" nonce=\"N0NCE\">"));
+        assert!(html.contains("(\"\", \"pkg\", \"sesame.abc\", \"sesame.def\");</script>"));
+        assert!(html.contains("href=\"/pkg/sesame.def.wasm\""));
+        assert_eq!(html.matches("<script").count(), 1);
+    }
+}

@@ -1,0 +1,310 @@
+//! `sesame-bench perf`: every figure of the performance targets in one run, against the
+//! release `sesame` binary in its own process (so its memory is its own), next to the
+//! machine's raw argon2id rate:
+//!
+//! 1. JavaScript + WebAssembly each page downloads (brotli, as served);
+//! 2. server-side rendering rate of `/inscription` (`wrk -t2 -c16` when wrk is installed,
+//!    otherwise 16 concurrent keep-alive clients of this process);
+//! 3. sign-in goodput with 8 clients, then with 64 clients that retry a 503 at once;
+//! 4. resident memory idle, after the overload, and through a mixed load (`--soak-seconds`).
+//!
+//! First paint on the slow-phone profile is measured in Chromium by `scripts/first-paint.mjs`
+//! (`scripts/bench.sh` runs both).
+
+use super::{PASSWORD, arg, client, insert_users_in, percentile, process_memory_mb, raw_argon2_rate};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Pages measured for their download, with or without islands.
+const PAGES: &[&str] = &["/", "/connexion", "/inscription", "/activation", "/demande-acces", "/aide"];
+
+/// The release server, in its own process on a throw-away SQLite database.
+struct Server {
+    child: tokio::process::Child,
+    pid: u32,
+    base: String,
+    url: String,
+    dir: std::path::PathBuf,
+}
+
+impl Server {
+    async fn start() -> anyhow::Result<Server> {
+        let exe = std::env::current_exe()?.with_file_name("sesame");
+        anyhow::ensure!(exe.exists(), "{} is missing: cargo leptos build --release first", exe.display());
+        let dir = std::env::temp_dir().join(format!("sesame-bench-perf-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let url = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let base = format!("http://127.0.0.1:{port}");
+        let child = tokio::process::Command::new(&exe)
+            .arg("serve")
+            .env("SESAME_DATABASE_URL", &url)
+            .env("SESAME_BIND", format!("127.0.0.1:{port}"))
+            .env("SESAME_PUBLIC_URL", &base)
+            .env("SESAME_SECRET_KEY", "sesame-bench-throwaway-key-0123456789abcdef")
+            .env("SESAME_MAIL_DIR", dir.join("mail"))
+            .env("SESAME_LOG", "warn")
+            .kill_on_drop(true)
+            .spawn()?;
+        let pid = child.id().unwrap_or(0);
+        let http = reqwest::Client::new();
+        for _ in 0..300 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+                return Ok(Server { child, pid, base, url, dir });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("the server did not start")
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    fn memory(&self) -> (f64, f64) {
+        process_memory_mb(self.pid)
+    }
+}
+
+/// Runs the whole measurement and prints it.
+pub(crate) async fn run() -> anyhow::Result<()> {
+    let seconds = arg("--seconds", 10);
+    let soak = arg("--soak-seconds", 60);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    println!("== Performance targets ({cores} cores)");
+    let (raw, hash) = raw_argon2_rate(cores, seconds.min(10));
+    println!("raw argon2id verify (m=19 MiB, t=2, p=1), {cores} threads: {raw:.1} verifies/s");
+
+    let server = Server::start().await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (idle, _) = server.memory();
+    println!("memory, idle after start: {idle:.1} MiB resident");
+
+    downloads(&server.base).await?;
+    render_rate(&server.base, seconds).await?;
+
+    let db = sesame_app::platform::db::Db::connect(&server.url, 2).await?;
+    let emails: Vec<String> = (0..256).map(|i| format!("perf{i}@sesame.test")).collect();
+    insert_users_in(&db, &emails, &hash, "patient").await?;
+    let emails = Arc::new(emails);
+    let eight = sign_ins(&server.base, &emails, 8, false, seconds).await;
+    println!(
+        "sign-in, 8 clients: {:.1} sign-ins/s = {:.0} % of raw (p50 {:.0} ms, p99 {:.0} ms)",
+        eight.ok_rate,
+        eight.ok_rate / raw * 100.0,
+        eight.p50,
+        eight.p99
+    );
+    let rush = sign_ins(&server.base, &emails, 64, true, seconds).await;
+    println!(
+        "sign-in, 64 clients retrying at once: {:.1} sign-ins/s = {:.0} % of raw; {:.0} answers/s in all ({:.0} % refused 503)",
+        rush.ok_rate,
+        rush.ok_rate / raw * 100.0,
+        rush.answers_rate,
+        (rush.answers_rate - rush.ok_rate) / rush.answers_rate.max(1.0) * 100.0
+    );
+    let (after, peak) = server.memory();
+    println!("memory after the overload: {after:.1} MiB resident, peak {peak:.1} MiB");
+
+    if soak > 0 {
+        mixed_load(&server, &emails, soak).await;
+    }
+    db.close().await;
+    server.stop().await;
+    Ok(())
+}
+
+/// The app's JavaScript and WebAssembly referenced by each page, brotli as served.
+async fn downloads(base: &str) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let mut sizes = std::collections::HashMap::new();
+    for page in PAGES {
+        let html = http.get(format!("{base}{page}")).send().await?.text().await?;
+        let html_br =
+            http.get(format!("{base}{page}")).header("accept-encoding", "br").send().await?.bytes().await?.len();
+        let mut total = 0;
+        let mut files = Vec::new();
+        for piece in html.split("\"/pkg/").skip(1) {
+            let Some(name) = piece.split('"').next() else { continue };
+            if !(name.ends_with(".js") || name.ends_with(".wasm")) || files.contains(&name.to_string()) {
+                continue;
+            }
+            files.push(name.to_string());
+            if !sizes.contains_key(name) {
+                let len = http
+                    .get(format!("{base}/pkg/{name}"))
+                    .header("accept-encoding", "br")
+                    .send()
+                    .await?
+                    .bytes()
+                    .await?
+                    .len();
+                sizes.insert(name.to_string(), len);
+            }
+            total += sizes[name];
+        }
+        println!(
+            "download {page:<16} HTML {:>5.1} KB, JS + WebAssembly {:>6.1} KB (brotli)",
+            html_br as f64 / 1024.0,
+            total as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
+/// `/inscription` rendered as fast as the server can, with wrk when it is installed.
+async fn render_rate(base: &str, seconds: u64) -> anyhow::Result<()> {
+    let url = format!("{base}/inscription");
+    let mut measured = false;
+    for (label, headers) in [("", vec![]), (" (brotli, as browsers ask)", vec!["-H", "Accept-Encoding: br"])] {
+        let seconds_arg = format!("-d{seconds}s");
+        let mut args = vec!["-t2", "-c16", seconds_arg.as_str(), "--latency"];
+        args.extend(headers);
+        args.push(&url);
+        if let Ok(out) = std::process::Command::new("wrk").args(&args).output()
+            && out.status.success()
+        {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let rate = text.lines().find_map(|l| l.strip_prefix("Requests/sec:")).unwrap_or("?");
+            let p99 = text.lines().find_map(|l| l.trim_start().strip_prefix("99%")).unwrap_or("?");
+            println!("render /inscription{label}, wrk -t2 -c16 {seconds} s: {} req/s, p99 {}", rate.trim(), p99.trim());
+            measured = true;
+        }
+    }
+    if measured {
+        return Ok(());
+    }
+    let http = reqwest::Client::builder().pool_max_idle_per_host(16).build()?;
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let (http, url, done, stop) = (http.clone(), url.clone(), done.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    if let Ok(r) = http.get(&url).send().await
+                        && r.bytes().await.is_ok()
+                    {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    println!(
+        "render /inscription, 16 keep-alive clients of the bench (wrk not installed) {seconds} s: {:.0} req/s",
+        done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// What a sign-in load gave.
+struct SignIns {
+    ok_rate: f64,
+    answers_rate: f64,
+    p50: f64,
+    p99: f64,
+}
+
+/// `clients` clients sign in for `seconds` (a fresh cookie jar each time); with `retry`,
+/// a 503 is retried at once instead of counted and moved past.
+async fn sign_ins(base: &str, emails: &Arc<Vec<String>>, clients: usize, retry: bool, seconds: u64) -> SignIns {
+    let ok = Arc::new(AtomicU64::new(0));
+    let answers = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|c| {
+            let (base, emails, ok, answers) = (base.to_string(), emails.clone(), ok.clone(), answers.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut i = c;
+                while Instant::now() < deadline {
+                    let http = client(&base);
+                    let email = &emails[i % emails.len()];
+                    let t = Instant::now();
+                    loop {
+                        let status = http
+                            .post(format!("{base}/api/connexion"))
+                            .header("accept", "application/json")
+                            .form(&[("email", email.as_str()), ("password", PASSWORD)])
+                            .send()
+                            .await
+                            .map(|r| r.status().as_u16())
+                            .unwrap_or(0);
+                        answers.fetch_add(1, Ordering::Relaxed);
+                        if status == 200 {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                            latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                        }
+                        if !(retry && status == 503) || Instant::now() >= deadline {
+                            break;
+                        }
+                    }
+                    i += clients;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap_or_default());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    SignIns {
+        ok_rate: ok.load(Ordering::Relaxed) as f64 / elapsed,
+        answers_rate: answers.load(Ordering::Relaxed) as f64 / elapsed,
+        p50: percentile(&latencies, 0.5),
+        p99: percentile(&latencies, 0.99),
+    }
+}
+
+/// Pages and sign-ins together for `seconds`, the server's resident memory sampled ten
+/// times: it should stay flat after the warm-up.
+async fn mixed_load(server: &Server, emails: &Arc<Vec<String>>, seconds: u64) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for c in 0..4 {
+        let (base, stop) = (server.base.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut i = c;
+            while !stop.load(Ordering::Relaxed) {
+                let _ = http.get(format!("{base}{}", PAGES[i % PAGES.len()])).send().await.map(|r| r.bytes());
+                i += 1;
+            }
+        }));
+    }
+    let sign_in_load = {
+        let (base, emails) = (server.base.clone(), emails.clone());
+        tokio::spawn(async move { sign_ins(&base, &emails, 4, false, seconds).await })
+    };
+    let mut samples = Vec::new();
+    let step = Duration::from_secs((seconds / 10).max(1));
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(seconds) {
+        tokio::time::sleep(step).await;
+        samples.push(server.memory().0);
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    let _ = sign_in_load.await;
+    println!(
+        "memory through {seconds} s of mixed load (pages + sign-ins), MiB resident every {} s: {}",
+        step.as_secs(),
+        samples.iter().map(|m| format!("{m:.1}")).collect::<Vec<_>>().join(" ")
+    );
+}

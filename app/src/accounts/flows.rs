@@ -336,7 +336,17 @@ pub async fn check_credentials(
 
     let user = store::find_by_email_key(&state.db, &email_key).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = state.hasher.verify(password, stored).await?;
+    let ok = match state.hasher.verify(password, stored).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            // No verdict (overloaded): the attempt gave the person nothing, so it does not
+            // use up their allowance — the refusal says to come back in a moment.
+            rate_limit::undo(&state.db, &key).await?;
+            limits::undo(state, from_client).await?;
+            limits::undo(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
+            return Err(e.into());
+        }
+    };
     let Some(user) = user.filter(|_| ok) else {
         let wait = delay_after(turn.count);
         if wait > 0 {

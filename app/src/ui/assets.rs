@@ -77,18 +77,15 @@ fn load(options: &LeptosOptions) -> Assets {
     }
 }
 
-/// The markup that loads the WebAssembly and hydrates the page's islands: low-priority
-/// hints (so the download never competes with the first paint), then Leptos's island loader
-/// (`island_loader.js`, from leptos 0.8's `hydration/island_script.js`), which starts when
-/// the browser is idle. `nonce` is the page's CSP nonce.
+/// The markup that loads the WebAssembly and hydrates the page's islands: Leptos's island
+/// loader (`island_loader.js`, from leptos 0.8's `hydration/island_script.js`), which starts
+/// when the browser is idle — after the first paint. No preload hint: on a slow network a
+/// 220 KB download started with the page competes with the page itself, and the forms
+/// work before WebAssembly anyway. `nonce` is the page's CSP nonce.
 pub fn island_scripts(assets: &Assets, nonce: &str) -> String {
     const LOADER: &str = include_str!("island_loader.js");
     format!(
-        "<link rel=\"modulepreload\" href=\"{js}\" fetchpriority=\"low\">\
-         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" fetchpriority=\"low\">\
-         <script type=\"module\" nonce=\"{nonce}\">{LOADER}(\"\", \"{pkg}\", \"{js_name}\", \"{wasm_name}\");</script>",
-        js = assets.js,
-        wasm = assets.wasm,
+        "<script type=\"module\" nonce=\"{nonce}\">{LOADER}(\"\", \"{pkg}\", \"{js_name}\", \"{wasm_name}\");</script>",
         pkg = assets.pkg_dir,
         js_name = assets.js_name,
         wasm_name = assets.wasm_name,
@@ -112,7 +109,7 @@ mod tests {
         let html = island_scripts(&assets, "N0NCE");
         assert!(html.contains("<script type=\"module\" nonce=\"N0NCE\">"));
         assert!(html.contains("(\"\", \"pkg\", \"sesame.abc\", \"sesame.def\");</script>"));
-        assert!(html.contains("href=\"/pkg/sesame.def.wasm\""));
+        assert!(!html.contains("preload"), "nothing competes with the first paint");
         assert_eq!(html.matches("<script").count(), 1);
     }
 }

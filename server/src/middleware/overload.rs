@@ -5,6 +5,11 @@
 //! hashes that will succeed. The hasher refuses the same way on its own when a request gets
 //! past this check in a race; this layer only makes the refusal cheap.
 //!
+//! A refusal is then paced: the answer waits [`PACE`] on a timer (no CPU), so that clients
+//! retrying without pause are slowed by the server instead of spinning on it, and the small
+//! body is drained (not parsed) after the decision so the connection stays open for the
+//! retry. At most [`MAX_PACED`] refusals wait at once; beyond that they are answered at once.
+//!
 //! It is the outermost layer of the whole router: a refusal gets no request id, span or
 //! access-log line of its own (thousands per second under a rush); instead one warning a
 //! second at most says how many were refused.
@@ -18,11 +23,20 @@ use leptos::server_fn::ServerFn;
 use sesame_app::error::AppError;
 use sesame_app::platform::AppState;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Seconds a shed client is asked to wait.
 const RETRY_SECONDS: &str = "1";
+/// How long a refusal waits before it is sent.
+pub const PACE: Duration = Duration::from_millis(200);
+/// Refusals waiting at once, at most (each holds only its connection).
+const MAX_PACED: usize = 4096;
+/// A body this small is drained after the decision, to keep the connection usable.
+const DRAIN_AT_MOST: usize = 8 * 1024;
+
+/// Refusals waiting now.
+static PACED: AtomicUsize = AtomicUsize::new(0);
 
 /// The posts that hash a password: their server functions, and the pages whose forms post
 /// to them before WebAssembly (or without it).
@@ -71,6 +85,19 @@ pub async fn shed_password_load(State(state): State<AppState>, req: Request, nex
     }
     count_refusal();
     let is_server_fn = req.uri().path().starts_with("/api/");
+    if PACED.fetch_add(1, Ordering::Relaxed) < MAX_PACED {
+        let small = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|n| n <= DRAIN_AT_MOST);
+        if small {
+            let _ = axum::body::to_bytes(req.into_body(), DRAIN_AT_MOST).await;
+        }
+        tokio::time::sleep(PACE).await;
+    }
+    PACED.fetch_sub(1, Ordering::Relaxed);
     let (content_type, body) = if is_server_fn {
         // What the island's server-function call expects: the error itself.
         ("application/json", serde_json::to_string(&AppError::Overloaded).unwrap_or_default())

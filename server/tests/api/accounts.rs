@@ -444,24 +444,28 @@ async fn sign_out_ends_the_session() {
     assert_eq!(sessions, 0);
 }
 
-#[tokio::test]
-async fn overload_answers_503_quickly() {
+/// An app whose password hasher runs one hash at a time, with at most `queue` callers
+/// waiting, each for at most 10 ms.
+async fn app_with_one_hasher(queue: usize) -> TestApp {
     use sesame_app::platform::passwords::PasswordHasher;
-    use std::sync::Arc;
-    // One hash at a time and no queue: a burst must be refused, not piled up.
-    let app = TestApp::spawn_with(TestOptions {
-        hasher: Some(Arc::new(PasswordHasher::new(1, 1, std::time::Duration::from_millis(10)))),
+    TestApp::spawn_with(TestOptions {
+        hasher: Some(std::sync::Arc::new(PasswordHasher::new(1, queue, std::time::Duration::from_millis(10)))),
         ..TestOptions::default()
     })
-    .await;
-    let calls = (0..8).map(|i| {
+    .await
+}
+
+/// `n` sign-ins at once, unknown addresses, each from a fresh browser: status and
+/// `Retry-After` of each answer.
+async fn sign_in_rush(app: &TestApp, n: usize) -> Vec<(u16, Option<String>)> {
+    let calls = (0..n).map(|i| {
         let client = app.new_browser();
         let base = app.base.clone();
         async move {
             let r = client
                 .post(format!("{base}/api/connexion"))
                 .header("accept", "application/json")
-                .form(&[("email", format!("p{i}@exemple.fr").as_str()), ("password", "Quelconque-1!")])
+                .form(&[("email", format!("inconnu{i}@exemple.fr").as_str()), ("password", "Quelconque-1!")])
                 .send()
                 .await
                 .unwrap();
@@ -469,7 +473,14 @@ async fn overload_answers_503_quickly() {
             (r.status().as_u16(), retry)
         }
     });
-    let results = join_all(calls).await;
+    join_all(calls).await
+}
+
+#[tokio::test]
+async fn overload_answers_503_quickly() {
+    // One hash at a time and one waiting: a burst must be refused, not piled up.
+    let app = app_with_one_hasher(1).await;
+    let results = sign_in_rush(&app, 8).await;
     // Refusals tell clients when to come back; answers do not.
     for (status, retry) in &results {
         assert_eq!(retry.is_some(), *status == 503, "{status} {retry:?}");
@@ -482,15 +493,31 @@ async fn overload_answers_503_quickly() {
 }
 
 #[tokio::test]
+async fn a_sign_in_refused_for_overload_is_not_counted_as_an_attempt() {
+    // A rush is mostly refused, partly by the hasher itself, after the attempt was counted.
+    let app = app_with_one_hasher(1).await;
+    let statuses: Vec<u16> = sign_in_rush(&app, 24).await.into_iter().map(|(s, _)| s).collect();
+    let answered = statuses.iter().filter(|s| **s == 200).count() as i64;
+    assert!(statuses.contains(&503) && answered > 0, "{statuses:?}");
+    // Wrong credentials count against the client; refusals for overload gave no verdict and
+    // do not: the client's counter equals the answers it got.
+    let counted: i64 = sqlx::query_scalar("SELECT count FROM rate_limits WHERE key LIKE 'login-client:%'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(counted, answered, "{statuses:?}");
+    let per_account: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM rate_limits WHERE key LIKE 'login-account:%'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(per_account, answered, "{statuses:?}");
+}
+
+#[tokio::test]
 async fn a_saturated_hasher_sheds_password_posts_before_reading_them() {
-    use sesame_app::platform::passwords::PasswordHasher;
-    use std::sync::Arc;
     // No queue at all: the hasher is saturated from the start.
-    let app = TestApp::spawn_with(TestOptions {
-        hasher: Some(Arc::new(PasswordHasher::new(1, 0, std::time::Duration::from_millis(10)))),
-        ..TestOptions::default()
-    })
-    .await;
+    let app = app_with_one_hasher(0).await;
     // The island's call gets the serialised error it understands, and when to come back.
     let r = app
         .new_browser()

@@ -506,11 +506,12 @@ async fn a_sign_in_refused_for_overload_is_not_counted_as_an_attempt() {
         .await
         .unwrap();
     assert_eq!(counted, answered, "{statuses:?}");
-    let per_account: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(count), 0) FROM rate_limits WHERE key LIKE 'login-account:%'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let per_account: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM rate_limits WHERE key LIKE 'login-account:%'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
     assert_eq!(per_account, answered, "{statuses:?}");
 }
 

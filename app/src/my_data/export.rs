@@ -38,16 +38,22 @@ pub enum Requested {
     Queued,
 }
 
-/// Checks that the caller may export their data: the signed-in person themselves (not a
-/// shared account they switched to), in a fresh session; counts the attempt.
-async fn authorize(state: &AppState, ctx: &RequestContext) -> FlowResult<i64> {
+/// The one who may read their data: the signed-in person themselves (not a shared account
+/// they switched to), in a fresh session.
+fn own_fresh_user(ctx: &RequestContext) -> FlowResult<i64> {
     let user = ctx.require_user()?;
     if ctx.acting.is_some() {
         return Err(AppError::Forbidden.into());
     }
     crate::reports::flows::require_fresh(ctx)?;
-    limits::check(state, LimitedAction::DataExport { user_id: user.id }).await?;
     Ok(user.id)
+}
+
+/// Checks that the caller may export their data ([`own_fresh_user`]); counts the attempt.
+async fn authorize(state: &AppState, ctx: &RequestContext) -> FlowResult<i64> {
+    let user_id = own_fresh_user(ctx)?;
+    limits::check(state, LimitedAction::DataExport { user_id }).await?;
+    Ok(user_id)
 }
 
 /// **Télécharger mes données**: the ZIP at once for a small account, a queued export for a
@@ -87,12 +93,8 @@ pub async fn request(state: &AppState, ctx: &RequestContext) -> FlowResult<Reque
 /// The person's ready export, opened from its sealed storage; the download is recorded.
 #[tracing::instrument(skip_all)]
 pub async fn download(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<u8>> {
-    let user = ctx.require_user()?;
-    if ctx.acting.is_some() {
-        return Err(AppError::Forbidden.into());
-    }
-    crate::reports::flows::require_fresh(ctx)?;
-    let document = store::ready_document(&state.db, user.id, state.now()).await?.ok_or(AppError::Forbidden)?;
+    let user_id = own_fresh_user(ctx)?;
+    let document = store::ready_document(&state.db, user_id, state.now()).await?.ok_or(AppError::Forbidden)?;
     let bytes = crate::documents::store::open(state, document)
         .await
         .map_err(|e| FlowError::Other(format!("data export {document} does not open: {e}")))?;
@@ -100,7 +102,7 @@ pub async fn download(state: &AppState, ctx: &RequestContext) -> FlowResult<Vec<
     audit::record(
         &mut tx,
         state.now(),
-        AuditEntry::new(Some(user.id), "account.data_export_downloaded", "user", Some(user.id)),
+        AuditEntry::new(Some(user_id), "account.data_export_downloaded", "user", Some(user_id)),
     )
     .await?;
     tx.commit().await?;

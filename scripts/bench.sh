@@ -14,9 +14,10 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 step "Release build"
 cargo leptos build --release --precompress
+node scripts/island-bundles.mjs
 cargo build --release -p sesame-server --bin sesame-bench
 step "Browser bundle"
-node scripts/asset-size.mjs target/site/pkg 250 | tail -n 1
+node scripts/asset-size.mjs target/site/pkg 140 105 | grep "JS + WebAssembly"
 step "Server"
 "$CARGO_TARGET_DIR/release/sesame-bench" perf "$@"
 step "First paint"

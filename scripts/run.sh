@@ -10,6 +10,7 @@ cd "$ROOT"
 
 step "Building Sésame (release)"
 cargo leptos build --release --precompress
+node scripts/island-bundles.mjs
 
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 mkdir -p data

@@ -19,7 +19,7 @@ cargo fmt --all -- --check
 step "Lints: server build"
 cargo clippy -p sesame-app -p sesame-server -p sesame-testkit --features sesame-app/ssr --all-targets -- -D warnings
 step "Lints: browser build (wasm32)"
-cargo clippy -p sesame-app -p sesame-frontend --features sesame-app/hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p sesame-app -p sesame-frontend --features sesame-frontend/all --target wasm32-unknown-unknown -- -D warnings
 
 step "Unit, property and integration tests on SQLite"
 SESAME_TEST_POSTGRES= cargo test -p sesame-app -p sesame-server -p sesame-testkit --features sesame-app/ssr
@@ -36,10 +36,11 @@ cargo test -p sesame-server --test api
 
 step "Release build (server, WebAssembly, pre-compressed assets)"
 cargo leptos build --release --precompress
+node scripts/island-bundles.mjs
 cargo build --release -p sesame-testkit --bin smtp-sink
 
 step "Size budget of what ships to the browser"
-node scripts/asset-size.mjs target/site/pkg 250
+node scripts/asset-size.mjs target/site/pkg 140 105
 
 step "Browser tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)

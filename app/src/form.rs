@@ -1,12 +1,13 @@
 //! Forms that work before, and without, WebAssembly.
 //!
-//! A [`Form`] is a plain HTML `<form method="post">` whose `action` is the page it sits on,
-//! with a hidden `_fn` field naming its server function. Before the island hydrates (slow
-//! phone, script blocked), the browser posts to the page; a server middleware runs the
+//! Every form is a plain HTML `<form method="post">` whose `action` is the page it sits on,
+//! with a hidden `_fn` field naming its server function ([`crate::form::PlainForm`]).
+//! The browser posts to the page, with or without WebAssembly; a server middleware runs the
 //! server function, then either follows its redirect or renders the same page again with
 //! the outcome and the values typed (passwords excepted), handed to the page as a
-//! [`Submitted`]. Once hydrated, the same form is submitted in the background and the
-//! island updates in place. One server function, one set of rules, both paths.
+//! [`Submitted`]. Islands inside a form only check fields as they are typed; they never
+//! send the form themselves, so the browser build carries no request encoding and no
+//! decoding of the server's answers. One server function, one set of rules, one path.
 //!
 //! Forms are `novalidate`: the browser's own bubbles (in the browser's language, gone in a
 //! moment, not announced next to the field) give way to Sésame's messages, in French or
@@ -24,23 +25,56 @@ pub const FN_FIELD: &str = "_fn";
 pub const SECRET_FIELDS: &[&str] =
     &["password", "new_password", "current_password", "totp", "recovery_code", "code", "access_code"];
 
-/// The state a form starts in: after a submission without JavaScript, the values typed and
-/// the outcome; otherwise empty.
+/// Percent-encodes a value for a query string or a form body (letters, digits, `/`, `-`,
+/// `_`, `.`, `~` kept). Hand-written for the islands: the browser build carries no URL
+/// crate for these few bytes (the server uses the `percent-encoding` crate).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
+            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
+        }
+    }
+    out
+}
+
+/// The state a form starts in: after a submission, the values typed and the outcome;
+/// otherwise empty. `R` is the server function's answer as the page receives it (its
+/// result, or an error); see [`Settled`] for what an island receives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Submitted<O> {
+pub struct Submitted<O, R = Result<O, AppError>> {
     /// Values typed, by field name (secrets removed).
     pub values: Vec<(String, String)>,
     /// The server function's answer, if the form was submitted.
-    pub outcome: Option<Result<O, AppError>>,
+    pub outcome: Option<R>,
+    /// What the answer is an answer to.
+    #[serde(skip)]
+    pub marker: std::marker::PhantomData<fn() -> O>,
 }
 
-impl<O> Default for Submitted<O> {
+/// A submission whose failure is already a notice in the person's language: what an island
+/// form starts from. The browser then decodes texts only, never the server's error type.
+pub type Settled = Submitted<Outcome, Outcome>;
+
+impl<O, R> Default for Submitted<O, R> {
     fn default() -> Self {
-        Submitted { values: Vec::new(), outcome: None }
+        Submitted { values: Vec::new(), outcome: None, marker: std::marker::PhantomData }
     }
 }
 
-impl<O> Submitted<O> {
+impl Submitted<Outcome> {
+    /// The same submission with a failure turned into its notice (see [`Outcome::from_error`]).
+    pub fn settled(self, lang: crate::i18n::Lang) -> Settled {
+        let outcome = self.outcome.map(|r| r.unwrap_or_else(|e| Outcome::from_error(&e, lang)));
+        Submitted { values: self.values, outcome, marker: std::marker::PhantomData }
+    }
+}
+
+impl<O, R> Submitted<O, R> {
     /// The value typed in a field, or an empty string.
     pub fn value(&self, name: &str) -> String {
         self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
@@ -195,24 +229,32 @@ impl FieldErrors {
     }
 }
 
-/// The outcome a form shows: the latest background submission if any, else the one the
-/// server rendered after a submission without JavaScript.
-pub fn current_outcome<S>(
-    action: ServerAction<S>,
-    initial: Option<Result<Outcome, AppError>>,
-    lang: crate::i18n::Lang,
-) -> Signal<Option<Outcome>>
-where
-    S: server_fn::ServerFn<Output = Outcome, Error = AppError> + Clone + Send + Sync + 'static,
-{
-    let value = action.value();
-    Signal::derive(move || {
-        let latest = value.get().or_else(|| initial.clone());
-        latest.map(|r| match r {
-            Ok(o) => o,
-            Err(e) => Outcome::from_error(&e, lang),
-        })
-    })
+/// A form posting to `page` that runs the server function at `fn_path`. Its children keep
+/// their own type (no `AnyView`): inside an island, type-erased children would cost the
+/// browser build a copy of every rendering path of the whole form.
+#[component]
+pub fn PlainForm<T: IntoView + 'static>(
+    /// Server function path (`<ServFn as ServerFn>::PATH`).
+    fn_path: &'static str,
+    /// Page to post to.
+    #[prop(into)]
+    page: String,
+    /// CSS class.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// Element id (for inputs placed elsewhere that name this form with `form=`).
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// Fields and buttons.
+    children: TypedChildren<T>,
+) -> impl IntoView {
+    let children = children.into_inner();
+    view! {
+        <form method="post" action=page class=class id=id novalidate=true>
+            <input type="hidden" name=FN_FIELD value=fn_path/>
+            {children()}
+        </form>
+    }
 }
 
 /// A server-rendered submission handed from the no-JavaScript middleware to the page.
@@ -258,66 +300,7 @@ pub fn submitted<O: serde::de::DeserializeOwned>(fn_path: &str) -> Submitted<O> 
     } else {
         Err(AppError::de(sub.body.clone().into()))
     };
-    Submitted { values: sub.fields, outcome: Some(outcome) }
-}
-
-/// A progressive-enhancement form bound to a server action (see the module docs).
-#[component]
-pub fn Form<ServFn, OutputProtocol>(
-    /// The server action the form dispatches once hydrated.
-    action: ServerAction<ServFn>,
-    /// The page the form posts to without JavaScript (usually the current page).
-    #[prop(into)]
-    page: String,
-    /// CSS class of the `<form>`.
-    #[prop(optional, into)]
-    class: Option<&'static str>,
-    /// Fields and buttons.
-    children: Children,
-) -> impl IntoView
-where
-    ServFn: serde::de::DeserializeOwned
-        + server_fn::ServerFn<Protocol = server_fn::Http<server_fn::codec::PostUrl, OutputProtocol>>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    <<ServFn::Client as server_fn::client::Client<ServFn::Error>>::Request as server_fn::request::ClientReq<
-        ServFn::Error,
-    >>::FormData: From<web_sys::FormData>,
-    ServFn::Output: Send + Sync + 'static,
-    ServFn::Error: Send + Sync + 'static,
-    <ServFn as server_fn::ServerFn>::Client: server_fn::client::Client<<ServFn as server_fn::ServerFn>::Error>,
-{
-    #[cfg(feature = "hydrate")]
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        use leptos::form::FromFormData;
-        if ev.default_prevented() {
-            return;
-        }
-        // Before the first background submission, make sure server redirects navigate.
-        let _ = server_fn::redirect::set_redirect_hook(|loc: &str| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().set_href(loc);
-            }
-        });
-        // If the form cannot be read as the server function's arguments, the browser posts
-        // it the classic way and the server explains.
-        if let Ok(input) = ServFn::from_event(&ev) {
-            ev.prevent_default();
-            action.dispatch(input);
-        }
-    };
-    #[cfg(not(feature = "hydrate"))]
-    let on_submit = move |_ev: leptos::ev::SubmitEvent| {
-        let _ = action;
-    };
-    view! {
-        <form method="post" action=page class=class novalidate=true on:submit=on_submit>
-            <input type="hidden" name=FN_FIELD value=ServFn::url()/>
-            {children()}
-        </form>
-    }
+    Submitted { values: sub.fields, outcome: Some(outcome), marker: std::marker::PhantomData }
 }
 
 #[cfg(test)]
@@ -328,7 +311,7 @@ mod tests {
     fn submitted_values() {
         let s: Submitted<()> = Submitted {
             values: vec![("email".into(), "a@b.fr".into()), ("site".into(), "1".into()), ("site".into(), "3".into())],
-            outcome: None,
+            ..Submitted::default()
         };
         assert_eq!(s.value("email"), "a@b.fr");
         assert_eq!(s.values_of("site"), vec!["1", "3"]);
@@ -337,5 +320,11 @@ mod tests {
         let empty: Submitted<()> = Submitted::default();
         assert!(empty.checked_or("results", true));
         assert_eq!(empty.value_or("profile", "biologist"), "biologist");
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_bytes() {
+        assert_eq!(percent_encode("/activation"), "/activation");
+        assert_eq!(percent_encode("86 BV01&x=é"), "86%20BV01%26x%3D%C3%A9");
     }
 }

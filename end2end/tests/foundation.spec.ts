@@ -24,11 +24,19 @@ test("pages without an island download no WebAssembly; a form's islands hydrate;
     const background = await page.evaluate(() => getComputedStyle(document.querySelector("header")!).backgroundColor);
     expect(background, path).not.toBe("rgba(0, 0, 0, 0)");
   }
-  fetched.length = 0;
-  await page.goto("/inscription");
-  await expect(page.locator("[data-island-ready='1']").first()).toBeAttached({ timeout: 30_000 });
-  expect(fetched.some((p) => p.endsWith(".wasm"))).toBe(true);
-  expect(fetched.filter((p) => p.endsWith(".css"))).toEqual([]);
+  // Each form page downloads the WebAssembly of its own group of islands only, and it hydrates.
+  for (const [path, group] of [
+    ["/inscription", "accounts"],
+    ["/demande-acces", "access"],
+  ] as const) {
+    fetched.length = 0;
+    await page.goto(path);
+    await expect(page.locator("[data-island-ready='1']").first(), path).toBeAttached({ timeout: 30_000 });
+    const wasm = fetched.filter((p) => p.endsWith(".wasm"));
+    expect(wasm, path).toHaveLength(1);
+    expect(wasm[0], path).toMatch(new RegExp(`^/pkg/islands-${group}\\.[0-9a-f]{16}\\.wasm$`));
+    expect(fetched.filter((p) => p.endsWith(".css")), path).toEqual([]);
+  }
 });
 
 test("switching to English works, and back", async ({ page }) => {

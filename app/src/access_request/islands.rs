@@ -9,19 +9,20 @@
 // islands themselves are documented.
 #![allow(missing_docs)]
 
-use super::api::{Panel, SubmitAccessRequest, structure_panel};
+use super::api::{Panel, StructurePanel, SubmitAccessRequest};
 use crate::domain::access_request::Profile;
 use crate::domain::email::Email;
 use crate::domain::phone::Phone;
-use crate::form::{Form, Outcome, Submitted, current_outcome};
+use crate::form::PlainForm;
+use crate::form::Settled;
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField, autocorrect_off, name_rule};
-use crate::ui::notice::Notice;
 use leptos::prelude::*;
+use server_fn::ServerFn;
 use std::time::Duration;
 
 /// The rights the form starts with, given what was submitted (see `flows::submit`).
-fn initial_rights(initial: &Submitted<Outcome>) -> (bool, bool, String) {
+fn initial_rights(initial: &Settled) -> (bool, bool, String) {
     let profile = initial.value("profile");
     if initial.values.is_empty() || profile.is_empty() {
         return (false, false, String::new());
@@ -34,12 +35,43 @@ fn initial_rights(initial: &Submitted<Outcome>) -> (bool, bool, String) {
     }
 }
 
+/// Asks the server for the panel of a typed code: a POST of `code=…` to the server
+/// function's URL, answered in JSON (nothing when it fails: the form keeps its panel and
+/// the server checks the code again on sending). Hand-written on `fetch`: the server
+/// function's own client (request encoding, streams, its error type) cost this page 12 KB
+/// of WebAssembly for this one call.
+async fn fetch_panel(code: &str) -> Option<Panel> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("Content-Type", "application/x-www-form-urlencoded").ok()?;
+        headers.set("Accept", "application/json").ok()?;
+        init.set_headers(&headers);
+        init.set_body(&format!("code={}", crate::form::percent_encode(code)).into());
+        let answer = web_sys::window()?.fetch_with_str_and_init(StructurePanel::PATH, &init);
+        let response: web_sys::Response = JsFuture::from(answer).await.ok()?.dyn_into().ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        serde_json::from_str(&text).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        // Rendered on the server, the island never looks anything up.
+        let _ = (code, StructurePanel::PATH);
+        None
+    }
+}
+
 /// The form of `/demande-acces`.
 #[island]
-pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel: Panel) -> impl IntoView {
-    let action = ServerAction::<SubmitAccessRequest>::new();
-    let outcome = current_outcome(action, initial.outcome.clone(), lang);
-    let pending = action.pending();
+pub fn AccessRequestForm(lang: Lang, initial: Settled, initial_panel: Panel) -> impl IntoView {
+    let outcome = Signal::stored(initial.outcome.clone());
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
@@ -52,17 +84,6 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
     // Correspondent code: the server's panel for it, 350 ms after the last keystroke.
     let code = Field::new(initial.value("correspondent_code"));
     let panel = RwSignal::new(initial_panel);
-    let lookup = Action::new(move |typed: &String| {
-        let typed = typed.clone();
-        async move { (typed.clone(), structure_panel(typed).await) }
-    });
-    Effect::new(move |_| {
-        if let Some((typed, Ok(found))) = lookup.value().get()
-            && code.value.with_untracked(|v| *v == typed)
-        {
-            panel.set(found);
-        }
-    });
     let keystrokes = RwSignal::new(0u32);
     let on_code = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
@@ -76,9 +97,17 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
         }
         set_timeout(
             move || {
-                if keystrokes.get_untracked() == n {
-                    lookup.dispatch(typed);
+                if keystrokes.get_untracked() != n {
+                    return;
                 }
+                leptos::task::spawn_local(async move {
+                    // An answer for a code since changed is dropped.
+                    if let Some(found) = fetch_panel(&typed).await
+                        && code.value.with_untracked(|v| *v == typed)
+                    {
+                        panel.set(found);
+                    }
+                });
             },
             Duration::from_millis(350),
         );
@@ -135,8 +164,7 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
     };
 
     view! {
-        <Form action=action page="/demande-acces" class="access-request">
-            <Notice outcome=outcome/>
+        <PlainForm fn_path=SubmitAccessRequest::PATH page="/demande-acces" class="access-request">
             <HydrationMarker/>
             <crate::ui::fields::RequiredNote lang=lang/>
             <input type="hidden" name="rights_profile" value=rights_profile.get_untracked() prop:value=move || rights_profile.get()/>
@@ -186,7 +214,7 @@ pub fn AccessRequestForm(lang: Lang, initial: Submitted<Outcome>, initial_panel:
             <div class="structure-choices" aria-live="polite" inner_html=move || panel.with(|p| p.choices_html.clone())></div>
             <FieldError id="panel-approver" message=server_error("approver")/>
             <FieldError id="panel-sites" message=server_error("sites")/>
-            <button type="submit" disabled=move || pending.get() || !panel.with(|p| p.open)>{lang.t("Envoyer", "Send")}</button>
-        </Form>
+            <button type="submit" disabled=move || !panel.with(|p| p.open)>{lang.t("Envoyer", "Send")}</button>
+        </PlainForm>
     }
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod flows;
+#[cfg(any(feature = "ssr", feature = "islands-access"))]
 pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;

@@ -49,7 +49,10 @@ pub fn AccessRequestPage() -> impl IntoView {
                         Err(_) => super::api::Panel { open: true, ..Default::default() },
                     }
                 };
-                view! { <AccessRequestForm lang=lang initial=initial initial_panel=panel/> }
+                view! {
+                    <crate::ui::notice::Notice outcome=crate::ui::plain::outcome_of(&initial, lang)/>
+                    <AccessRequestForm lang=lang initial=initial.settled(lang) initial_panel=panel/>
+                }
             })}
             <p class="muted">{lang.t("Déjà un compte ? ", "Already have an account? ")}<a href="/connexion">{lang.t("Se connecter", "Sign in")}</a></p>
         </section>

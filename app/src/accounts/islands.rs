@@ -8,33 +8,17 @@
 use super::api::SignUp;
 use crate::domain::date::Date;
 use crate::domain::email::Email;
-use crate::form::{Form, Outcome, Submitted, current_outcome};
+use crate::form::PlainForm;
+use crate::form::{Outcome, Settled};
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, HydrationMarker, NewPasswordField, Required, TextField, name_rule};
-use crate::ui::notice::Notice;
 use leptos::prelude::*;
-
-/// Percent-encodes a path for a query string (letters, digits, `/`, `-`, `_`, `.`, `~`
-/// kept). Hand-written: the browser build carries no URL crate for this one use.
-fn encode_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
-            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
-        }
-    }
-    out
-}
+use server_fn::ServerFn;
 
 /// The sign-up form of `/inscription`.
 #[island]
-pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>, next: String) -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    let outcome = current_outcome(action, initial.outcome.clone(), lang);
+pub fn SignUpForm(lang: Lang, initial: Settled, next: String) -> impl IntoView {
+    let outcome = Signal::stored(initial.outcome.clone());
     let email = Field::new(initial.value("email"));
     let last_name = Field::new(initial.value("last_name"));
     let first_name = Field::new(initial.value("first_name"));
@@ -51,13 +35,14 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>, next: String) -> impl
     let birth_error =
         birth_date.error("birth_date", move |v| Date::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
     let terms_error = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(|o| o.error_for("terms"))));
-    let pending = action.pending();
 
-    let page =
-        if next.is_empty() { "/inscription".to_string() } else { format!("/inscription?suite={}", encode_path(&next)) };
+    let page = if next.is_empty() {
+        "/inscription".to_string()
+    } else {
+        format!("/inscription?suite={}", crate::form::percent_encode(&next))
+    };
     view! {
-        <Form action=action page=page>
-            <Notice outcome=outcome/>
+        <PlainForm fn_path=SignUp::PATH page=page>
             <HydrationMarker/>
             <input type="hidden" name="next" value=next/>
             <crate::ui::fields::RequiredNote lang=lang/>
@@ -93,8 +78,8 @@ pub fn SignUpForm(lang: Lang, initial: Submitted<Outcome>, next: String) -> impl
                 </p>
                 <crate::ui::fields::FieldError id="terms" message=terms_error/>
             </div>
-            <button type="submit" disabled=move || pending.get()>{lang.t("Créer mon compte", "Create my account")}</button>
-        </Form>
+            <button type="submit">{lang.t("Créer mon compte", "Create my account")}</button>
+        </PlainForm>
     }
 }
 

@@ -8,6 +8,7 @@ pub mod emails;
 pub mod flows;
 #[cfg(feature = "ssr")]
 pub mod inactivity;
+#[cfg(any(feature = "ssr", feature = "islands-accounts"))]
 pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;

@@ -3,11 +3,12 @@
 use super::api::{ConfirmPassword, RequestPasswordReset, ResendVerification, SignIn, VerifyEmail};
 use super::islands::{PasswordInput, SignUpForm};
 use super::store::{self, TokenPurpose, TokenState};
+use crate::form::PlainForm;
 use crate::form::{NoticeKind, Outcome, submitted};
 use crate::pages::query_param;
 use crate::platform::{app_state, request_context};
 use crate::ui::notice::Notice;
-use crate::ui::plain::{Input, PlainForm, outcome_of};
+use crate::ui::plain::{Input, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -36,7 +37,8 @@ pub fn SignUpPage() -> impl IntoView {
                 "Ensuite, vous rattacherez vos dossiers avec le code d'activation imprimé sur vos comptes rendus (et, si besoin, ceux de vos enfants ou de personnes que vous accompagnez).",
                 "You will then link your records with the activation code printed on your reports (and, if needed, those of your children or people you care for).",
             )}</p>
-            <SignUpForm lang=lang initial=initial next=next/>
+            <Notice outcome=outcome_of(&initial, lang)/>
+            <SignUpForm lang=lang initial=initial.settled(lang) next=next/>
             <p class="muted">{lang.t("Déjà inscrit ? ", "Already registered? ")}<a href=sign_in>{lang.t("Se connecter", "Sign in")}</a></p>
             <p class="muted">{lang.t("Vous êtes professionnel de laboratoire ? ", "Lab professional? ")}<a href="/demande-acces">{lang.t("Faire une demande d'accès", "Request access")}</a></p>
         </section>

@@ -8,11 +8,12 @@
 use super::api::ActivateRecord;
 use crate::domain::activation_code::{self, CodeError};
 use crate::domain::date::Date;
-use crate::form::{Form, Outcome, Submitted, current_outcome};
+use crate::form::PlainForm;
+use crate::form::Settled;
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off, optional_name_rule};
-use crate::ui::notice::Notice;
 use leptos::prelude::*;
+use server_fn::ServerFn;
 
 /// Asked when "Moi-même" comes with the birth date of someone much younger (the island
 /// asks as the date is typed; the server asks again before anything is sent to review).
@@ -26,10 +27,8 @@ pub fn child_question(lang: Lang) -> &'static str {
 /// The form of `/activation`. `holder_birth` is the account holder's birth date, to ask
 /// "is it your child's record?" as a much younger birth date is typed for "Moi-même".
 #[island]
-pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>, holder_birth: String) -> impl IntoView {
-    let action = ServerAction::<ActivateRecord>::new();
-    let outcome = current_outcome(action, initial.outcome.clone(), lang);
-    let pending = action.pending();
+pub fn ActivationForm(lang: Lang, initial: Settled, holder_birth: String) -> impl IntoView {
+    let outcome = Signal::stored(initial.outcome.clone());
 
     let initial_code = {
         let typed = initial.value("code");
@@ -94,8 +93,7 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>, holder_birth: Str
     };
 
     view! {
-        <Form action=action page="/activation">
-            <Notice outcome=outcome/>
+        <PlainForm fn_path=ActivateRecord::PATH page="/activation">
             <crate::ui::fields::HydrationMarker/>
             <crate::ui::fields::RequiredNote lang=lang/>
             <div class="field">
@@ -140,8 +138,8 @@ pub fn ActivationForm(lang: Lang, initial: Submitted<Outcome>, holder_birth: Str
                 <TextField id="patient_first_name" name="patient_first_name" label=lang.t("Prénom du patient", "Patient's first name")
                     required=false field=first error=first_error maxlength=100/>
             </div>
-            <button type="submit" disabled=move || pending.get()>{lang.t("Valider", "Validate")}</button>
-        </Form>
+            <button type="submit">{lang.t("Valider", "Validate")}</button>
+        </PlainForm>
     }
 }
 

@@ -6,6 +6,7 @@ pub mod api;
 pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod flows;
+#[cfg(any(feature = "ssr", feature = "islands-activation"))]
 pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;

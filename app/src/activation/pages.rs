@@ -42,7 +42,10 @@ pub fn ActivationPage() -> impl IntoView {
                     Ok(state) => crate::accounts::store::birth_date(&state.db, user_id).await.ok().flatten().unwrap_or_default(),
                     Err(_) => String::new(),
                 };
-                view! { <ActivationForm lang=lang initial=initial holder_birth=holder_birth/> }
+                view! {
+                    <Notice outcome=crate::ui::plain::outcome_of(&initial, lang)/>
+                    <ActivationForm lang=lang initial=initial.settled(lang) holder_birth=holder_birth/>
+                }
             })}
             <p class="muted">{lang.t(
                 "Pas de code ? Il figure sur vos comptes rendus ; l'accueil du laboratoire peut aussi vous le redonner.",
@@ -131,11 +134,11 @@ fn ProfileCard(profile: Profile, reports: Vec<crate::reports::store::ReportLine>
             <p class="meta">{relation_label(&profile.relation, lang)}" · "{lang.t("né(e) le ", "born on ")}{birth}</p>
             <p>{status}</p>
             {reports}
-            <crate::ui::plain::PlainForm fn_path={<crate::my_data::api::RemoveProfile as server_fn::ServerFn>::PATH} page="/mon-compte" class="profile-remove">
+            <crate::form::PlainForm fn_path={<crate::my_data::api::RemoveProfile as server_fn::ServerFn>::PATH} page="/mon-compte" class="profile-remove">
                 <input type="hidden" name="id" value=profile.link_id.to_string()/>
                 <button type="submit" class="button-danger-secondary" aria-label=format!("{} — {}", lang.t("Retirer ce profil", "Remove this profile"), profile.patient_name())>{lang.t("Retirer ce profil", "Remove this profile")}</button>
                 <span class="hint">{lang.t("Le dossier reste au laboratoire ; il pourra être rattaché de nouveau avec un nouveau code.", "The record stays with the lab; it can be linked again with a new code.")}</span>
-            </crate::ui::plain::PlainForm>
+            </crate::form::PlainForm>
         </li>
     }
 }

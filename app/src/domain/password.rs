@@ -151,8 +151,10 @@ const RUNS: &[&str] = &[
 ];
 
 /// True when the password is one character repeated, or (ignoring case) wholly a run.
+/// Case is folded for ASCII letters only: the runs are ASCII, and full Unicode lower-casing
+/// would put its conversion tables (about 5 KB brotli) in every page with a password field.
 pub fn is_repetitive(password: &str) -> bool {
-    let lower = password.to_lowercase();
+    let lower = password.to_ascii_lowercase();
     let mut chars = lower.chars();
     let Some(first) = chars.next() else {
         return false;

@@ -2,11 +2,12 @@
 
 use super::api::FirstLogin;
 use crate::accounts::islands::PasswordInput;
+use crate::form::PlainForm;
 use crate::form::{Outcome, submitted};
 use crate::platform::request_context;
 use crate::ui::fields::{Required, autocorrect_off};
 use crate::ui::notice::Notice;
-use crate::ui::plain::{Input, PlainForm, TermsCheckbox, outcome_of};
+use crate::ui::plain::{Input, TermsCheckbox, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;

@@ -3,13 +3,14 @@
 
 use super::api::{FindRecord, IssueDeskCode};
 use crate::activation::store as records;
+use crate::form::PlainForm;
 use crate::form::{Outcome, submitted};
 use crate::i18n::Lang;
 use crate::pages::errors::ErrorPage;
 use crate::platform::guards::require_front_desk;
 use crate::platform::{app_state, request_context};
 use crate::ui::notice::Notice;
-use crate::ui::plain::{Input, PlainForm, outcome_of};
+use crate::ui::plain::{Input, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;

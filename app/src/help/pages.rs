@@ -3,13 +3,14 @@
 
 use super::api::{ConfirmSupportMessage, RemindAddress, WriteToSupport};
 use super::topics::Topic;
+use crate::form::PlainForm;
 use crate::form::{Outcome, submitted};
 use crate::i18n::Lang;
 use crate::pages::query_param;
 use crate::platform::request_context;
 use crate::ui::fields::{Required, RequiredNote};
 use crate::ui::notice::Notice;
-use crate::ui::plain::{Input, PlainForm, outcome_of};
+use crate::ui::plain::{Input, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;

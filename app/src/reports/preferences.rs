@@ -7,11 +7,12 @@
 
 use crate::domain::account::UserKind;
 use crate::error::AppError;
+use crate::form::PlainForm;
 use crate::form::{NoticeKind, Outcome, submitted};
 use crate::i18n::Lang;
 use crate::platform::audit::{self, AuditEntry};
 use crate::ui::notice::Notice;
-use crate::ui::plain::{PlainForm, outcome_of};
+use crate::ui::plain::outcome_of;
 use leptos::prelude::*;
 use server_fn::ServerFn;
 

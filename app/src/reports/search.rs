@@ -9,8 +9,9 @@
 #![allow(missing_docs)]
 
 use crate::error::AppError;
+use crate::form::PlainForm;
 use crate::i18n::Lang;
-use crate::ui::plain::{Input, PlainForm};
+use crate::ui::plain::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};

@@ -2,12 +2,13 @@
 
 use super::api::{ChangePassword, DisableTotp, EnableTotp, EndSession, SendSignInCode, StartTotp, VerifySecondFactor};
 use crate::error::AppError;
+use crate::form::PlainForm;
 use crate::form::{Outcome, submitted};
 use crate::pages::errors::ErrorPage;
 use crate::pages::query_param;
 use crate::platform::{app_state, request_context, totp};
 use crate::ui::notice::Notice;
-use crate::ui::plain::{Input, PlainForm, outcome_of};
+use crate::ui::plain::{Input, outcome_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;

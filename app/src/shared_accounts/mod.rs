@@ -11,6 +11,7 @@ pub mod api;
 pub mod emails;
 #[cfg(feature = "ssr")]
 pub mod flows;
+#[cfg(any(feature = "ssr", feature = "islands-shared"))]
 pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod pages;

@@ -3,6 +3,11 @@
 //! the names of the hashed JavaScript and WebAssembly files are ready for the pages that
 //! have an island (`server/src/middleware/islands.rs` adds the loader to those only).
 //!
+//! Two kinds of WebAssembly: cargo-leptos's full one (every island), and one per group of
+//! islands (`scripts/island-bundles.mjs`, listed in `pkg/islands.txt`), so that a page
+//! downloads only what its own islands need. A page gets the first group bundle that holds
+//! all of its islands, or the full one.
+//!
 //! Leptos's own `HashedStylesheet` and `HydrationScripts` read cargo-leptos's hash file on
 //! every request and load the WebAssembly on every page; this reads it once.
 
@@ -30,6 +35,52 @@ pub struct Assets {
     pub js_name: String,
     /// The WebAssembly's name without extension.
     pub wasm_name: String,
+    /// The per-group bundles, smallest first.
+    pub bundles: Vec<Bundle>,
+}
+
+/// One WebAssembly built with a group of islands only (a line of `pkg/islands.txt`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    /// The JavaScript module's name without extension.
+    pub js_name: String,
+    /// The WebAssembly's name without extension.
+    pub wasm_name: String,
+    /// Its size in bytes (to prefer the smallest that fits a page).
+    pub size: u64,
+    /// The islands it hydrates, by the name pages give them (`data-component`).
+    pub islands: Vec<String>,
+}
+
+impl Assets {
+    /// The JavaScript and WebAssembly names (without extension) that hydrate a page holding
+    /// `islands`: the smallest group bundle that has them all, else the full one.
+    pub fn bundle_for(&self, islands: &[&str]) -> (&str, &str) {
+        self.bundles
+            .iter()
+            .find(|b| islands.iter().all(|i| b.islands.iter().any(|have| have == i)))
+            .map(|b| (b.js_name.as_str(), b.wasm_name.as_str()))
+            .unwrap_or((self.js_name.as_str(), self.wasm_name.as_str()))
+    }
+}
+
+/// Reads `pkg/islands.txt`: one bundle per line, `<js name> <wasm name> <bytes> <island>…`
+/// (`#` starts a comment). A missing file (development build) means no group bundles.
+pub fn parse_bundles(text: &str) -> Vec<Bundle> {
+    let mut bundles: Vec<Bundle> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let js_name = words.next()?.to_string();
+            let wasm_name = words.next()?.to_string();
+            let size = words.next()?.parse().ok()?;
+            let islands: Vec<String> = words.map(str::to_string).collect();
+            (!islands.is_empty()).then_some(Bundle { js_name, wasm_name, size, islands })
+        })
+        .collect();
+    bundles.sort_by_key(|b| b.size);
+    bundles
 }
 
 /// The files of the site `options` describes, read at the first call.
@@ -67,6 +118,8 @@ fn load(options: &LeptosOptions) -> Assets {
         tracing::warn!(error = %e, "no built stylesheet to inline (pages render unstyled)");
         String::new()
     });
+    let manifest: PathBuf = [options.site_root.as_ref(), pkg_dir.as_str(), "islands.txt"].iter().collect();
+    let bundles = parse_bundles(&std::fs::read_to_string(manifest).unwrap_or_default());
     Assets {
         css,
         js: format!("/{pkg_dir}/{js_name}.js"),
@@ -74,6 +127,7 @@ fn load(options: &LeptosOptions) -> Assets {
         pkg_dir,
         js_name,
         wasm_name,
+        bundles,
     }
 }
 
@@ -81,14 +135,14 @@ fn load(options: &LeptosOptions) -> Assets {
 /// loader (`island_loader.js`, from leptos 0.8's `hydration/island_script.js`), which starts
 /// when the browser is idle — after the first paint. No preload hint: on a slow network a
 /// 220 KB download started with the page competes with the page itself, and the forms
-/// work before WebAssembly anyway. `nonce` is the page's CSP nonce.
-pub fn island_scripts(assets: &Assets, nonce: &str) -> String {
+/// work before WebAssembly anyway. `nonce` is the page's CSP nonce; `islands` the names of
+/// the page's islands (see [`Assets::bundle_for`]).
+pub fn island_scripts(assets: &Assets, nonce: &str, islands: &[&str]) -> String {
     const LOADER: &str = include_str!("island_loader.js");
+    let (js_name, wasm_name) = assets.bundle_for(islands);
     format!(
         "<script type=\"module\" nonce=\"{nonce}\">{LOADER}(\"\", \"{pkg}\", \"{js_name}\", \"{wasm_name}\");</script>",
         pkg = assets.pkg_dir,
-        js_name = assets.js_name,
-        wasm_name = assets.wasm_name,
     )
 }
 
@@ -105,11 +159,37 @@ mod tests {
             pkg_dir: "pkg".into(),
             js_name: "sesame.abc".into(),
             wasm_name: "sesame.def".into(),
+            bundles: Vec::new(),
         };
-        let html = island_scripts(&assets, "N0NCE");
+        let html = island_scripts(&assets, "N0NCE", &["SignUpForm_1"]);
         assert!(html.contains("<script type=\"module\" nonce=\"N0NCE\">"));
         assert!(html.contains("(\"\", \"pkg\", \"sesame.abc\", \"sesame.def\");</script>"));
         assert!(!html.contains("preload"), "nothing competes with the first paint");
         assert_eq!(html.matches("<script").count(), 1);
+    }
+
+    #[test]
+    fn a_page_gets_the_smallest_bundle_holding_all_its_islands_else_the_full_one() {
+        let manifest = "# js wasm bytes islands\n\
+            islands-shared.9 islands-shared.9 90000 Postcode_1 Rpps_2\n\
+            islands-accounts.1 islands-accounts.2 80000 SignUpForm_1 PasswordInput_2\n\
+            broken line\n";
+        let bundles = parse_bundles(manifest);
+        assert_eq!(bundles.len(), 2);
+        assert_eq!(bundles[0].js_name, "islands-accounts.1", "smallest first");
+        let assets = Assets {
+            css: String::new(),
+            js: String::new(),
+            wasm: String::new(),
+            pkg_dir: "pkg".into(),
+            js_name: "sesame.abc".into(),
+            wasm_name: "sesame.def".into(),
+            bundles,
+        };
+        assert_eq!(assets.bundle_for(&["PasswordInput_2"]), ("islands-accounts.1", "islands-accounts.2"));
+        assert_eq!(assets.bundle_for(&["Rpps_2", "Postcode_1"]), ("islands-shared.9", "islands-shared.9"));
+        // Islands of two groups on one page: the full WebAssembly.
+        assert_eq!(assets.bundle_for(&["SignUpForm_1", "Rpps_2"]), ("sesame.abc", "sesame.def"));
+        assert_eq!(assets.bundle_for(&["Unknown_3"]), ("sesame.abc", "sesame.def"));
     }
 }

@@ -2,34 +2,9 @@
 //! server function and renders the page again with the outcome (see `crate::form`). No
 //! WebAssembly involved, so they cost the browser nothing.
 
-use crate::form::{FN_FIELD, Outcome, Submitted};
+use crate::form::{Outcome, PlainForm, Submitted};
 use crate::ui::fields::Required;
 use leptos::prelude::*;
-
-/// A form posting to `page` that runs the server function at `fn_path`.
-#[component]
-pub fn PlainForm(
-    /// Server function path (`<ServFn as ServerFn>::PATH`).
-    fn_path: &'static str,
-    /// Page to post to.
-    #[prop(into)]
-    page: String,
-    /// CSS class.
-    #[prop(optional)]
-    class: Option<&'static str>,
-    /// Element id (for inputs placed elsewhere that name this form with `form=`).
-    #[prop(optional)]
-    id: Option<&'static str>,
-    /// Fields and buttons.
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <form method="post" action=page class=class id=id novalidate=true>
-            <input type="hidden" name=FN_FIELD value=fn_path/>
-            {children()}
-        </form>
-    }
-}
 
 /// The outcome of a submission, mapping real failures to a notice in the given language.
 pub fn outcome_of(sub: &Submitted<Outcome>, lang: crate::i18n::Lang) -> Option<Outcome> {

@@ -41,10 +41,11 @@ pub async fn island_loader(
     let Some(at) = find(&bytes, ISLANDS_MARKER.as_bytes()) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let scripts = if find(&bytes[at..], b"<leptos-island").is_some() {
-        island_scripts(sesame_app::ui::assets::of(&state.leptos_options), &nonce)
-    } else {
+    let islands = island_names(&bytes[at..]);
+    let scripts = if islands.is_empty() {
         String::new()
+    } else {
+        island_scripts(sesame_app::ui::assets::of(&state.leptos_options), &nonce, &islands)
     };
     let mut page = Vec::with_capacity(bytes.len() + scripts.len());
     page.extend_from_slice(&bytes[..at]);
@@ -54,7 +55,41 @@ pub async fn island_loader(
     Response::from_parts(parts, Body::from(page))
 }
 
+/// The names of the islands in a page (`<leptos-island data-component="…"`), in order.
+fn island_names(page: &[u8]) -> Vec<&str> {
+    const TAG: &[u8] = b"<leptos-island";
+    const NAME: &[u8] = b"data-component=\"";
+    let mut names = Vec::new();
+    let mut rest = page;
+    while let Some(at) = find(rest, TAG) {
+        rest = &rest[at + TAG.len()..];
+        let end_of_tag = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        let Some(name_at) = find(&rest[..end_of_tag], NAME) else { continue };
+        let name = &rest[name_at + NAME.len()..end_of_tag];
+        let name = &name[..memchr::memchr(b'"', name).unwrap_or(name.len())];
+        if let Ok(name) = std::str::from_utf8(name)
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// Where `needle` first occurs in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::island_names;
+
+    #[test]
+    fn island_names_are_read_from_the_page_once_each() {
+        let page = br#"<main><leptos-island data-component="SignUpForm_12" data-props="{&quot;a&quot;:&quot;>&quot;}"><form></form></leptos-island>
+            <leptos-island data-component="PasswordInput_3"></leptos-island><leptos-island data-component="SignUpForm_12"></leptos-island></main>"#;
+        assert_eq!(island_names(page), vec!["SignUpForm_12", "PasswordInput_3"]);
+        assert!(island_names(b"<main><p>no island</p></main>").is_empty());
+    }
 }

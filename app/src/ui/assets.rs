@@ -24,10 +24,6 @@ pub const ISLANDS_MARKER: &str = "<meta name=\"sesame-islands\">";
 pub struct Assets {
     /// The whole stylesheet (minified by the release build), for a `<style>` element.
     pub css: String,
-    /// `/pkg/sesame.<hash>.js`, the module that loads the WebAssembly.
-    pub js: String,
-    /// `/pkg/sesame.<hash>.wasm`.
-    pub wasm: String,
     /// What the loader's call passes: package directory, JavaScript and WebAssembly names
     /// without extension.
     pub pkg_dir: String,
@@ -120,15 +116,7 @@ fn load(options: &LeptosOptions) -> Assets {
     });
     let manifest: PathBuf = [options.site_root.as_ref(), pkg_dir.as_str(), "islands.txt"].iter().collect();
     let bundles = parse_bundles(&std::fs::read_to_string(manifest).unwrap_or_default());
-    Assets {
-        css,
-        js: format!("/{pkg_dir}/{js_name}.js"),
-        wasm: format!("/{pkg_dir}/{wasm_name}.wasm"),
-        pkg_dir,
-        js_name,
-        wasm_name,
-        bundles,
-    }
+    Assets { css, pkg_dir, js_name, wasm_name, bundles }
 }
 
 /// The markup that loads the WebAssembly and hydrates the page's islands: Leptos's island
@@ -154,8 +142,6 @@ mod tests {
     fn the_loader_is_called_with_the_hashed_names() {
         let assets = Assets {
             css: String::new(),
-            js: "/pkg/sesame.abc.js".into(),
-            wasm: "/pkg/sesame.def.wasm".into(),
             pkg_dir: "pkg".into(),
             js_name: "sesame.abc".into(),
             wasm_name: "sesame.def".into(),
@@ -179,8 +165,6 @@ mod tests {
         assert_eq!(bundles[0].js_name, "islands-accounts.1", "smallest first");
         let assets = Assets {
             css: String::new(),
-            js: String::new(),
-            wasm: String::new(),
             pkg_dir: "pkg".into(),
             js_name: "sesame.abc".into(),
             wasm_name: "sesame.def".into(),

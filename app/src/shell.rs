@@ -10,15 +10,15 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 /// The whole HTML document, rendered on the server for every page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell() -> impl IntoView {
     let ctx = request_context();
     // The nonce the CSP header allows; the hydration script and our scripts carry it.
     provide_context(leptos::nonce::Nonce::from_value(ctx.nonce.clone()));
     let lang = ctx.lang;
-    // The stylesheet is inlined (no request before the first paint); the WebAssembly loader
-    // replaces the marker on pages that have an island (`ui::assets`). As Leptos's own
-    // `HydrationScripts` does in islands mode, only islands carry hydration markers.
-    let assets = crate::ui::assets::of(&options);
+    // The marker is replaced, once the page is rendered, by the inlined stylesheet (no
+    // request before the first paint) and, on pages that have an island, the WebAssembly
+    // loader (`ui::assets`). As Leptos's own `HydrationScripts` does in islands mode, only
+    // islands carry hydration markers.
     if let Some(sc) = Owner::current_shared_context() {
         sc.set_is_hydrating(false);
     }
@@ -36,8 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/icons/logo.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <style nonce=ctx.nonce.clone() inner_html=assets.css.as_str()></style>
-                <meta name="sesame-islands"/>
+                <meta name="sesame-assets"/>
                 <script src="/sw-register.js" defer nonce=ctx.nonce.clone()></script>
                 <MetaTags/>
             </head>

@@ -31,8 +31,7 @@ use tower_http::trace::TraceLayer;
 pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::context::ClientAddressing>) -> Router {
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
-    let options = state.leptos_options.clone();
-    let site_root = PathBuf::from(options.site_root.as_ref());
+    let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
 
     let routes = Router::new()
         .route("/healthz", get(healthz))
@@ -41,10 +40,7 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
         .route(sesame_app::my_data::pages::EXPORT_FILE_PATH, axum::routing::post(my_data_export_file))
         .route("/resultats/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Results)))
         .route("/factures/{id}/pdf", get(|s, c, p, q| professional_pdf(s, c, p, q, DocumentRight::Invoices)))
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_state.clone()), shell)
         .fallback(move |state: State<AppState>, req: Request| static_or_not_found(state, site_root.clone(), req))
         .with_state(state.clone());
 
@@ -53,7 +49,7 @@ pub fn build(state: AppState, addressing: std::sync::Arc<crate::middleware::cont
     let browser = Router::new()
         .fallback_service(routes)
         .layer(middleware::from_fn(server_fn_status::server_fn_status))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::middleware::islands::island_loader))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::middleware::page_assets::page_assets))
         .layer(middleware::from_fn_with_state(state.clone(), nojs_forms))
         .layer(middleware::from_fn_with_state(
             crate::middleware::context::ContextState { app: state.clone(), addressing },
@@ -270,11 +266,7 @@ async fn static_or_not_found(State(state): State<AppState>, site_root: PathBuf, 
         }
     }
     let ctx_state = state.clone();
-    let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || provide_context(ctx_state.clone()),
-        move || shell(options.clone()),
-    );
+    let render = leptos_axum::render_app_async_with_context(move || provide_context(ctx_state.clone()), shell);
     let mut res = render(req).await.into_response();
     if res.status() == StatusCode::OK {
         *res.status_mut() = StatusCode::NOT_FOUND;

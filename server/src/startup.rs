@@ -82,7 +82,7 @@ pub fn build_state(config: &Config, db: Db, overrides: &Overrides) -> AppState {
         clock: overrides.clock.clone(),
         hasher: overrides.hasher.clone().unwrap_or_else(|| Arc::new(PasswordHasher::for_this_machine())),
         mail_wakeup: Arc::new(Notify::new()),
-        leptos_options: leptos_options(config),
+        leptos_options: Arc::new(leptos_options(config)),
         documents: match &config.documents_dir {
             Some(dir) => Arc::new(sesame_app::documents::DirectoryStorage::new(dir.clone())),
             None => Arc::new(sesame_app::documents::DatabaseStorage),

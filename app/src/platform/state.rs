@@ -56,8 +56,9 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     /// Wakes the mail worker when a transaction has queued a mail.
     pub mail_wakeup: Arc<Notify>,
-    /// Leptos rendering options (site root, output names).
-    pub leptos_options: LeptosOptions,
+    /// Leptos rendering options (site root, output names), shared: the state is cloned by
+    /// every middleware of every request, and the options are a dozen reference counts.
+    pub leptos_options: Arc<LeptosOptions>,
     /// Where sealed health documents are kept (database or directory).
     pub documents: Arc<dyn crate::documents::DocumentStorage>,
 }
@@ -97,7 +98,7 @@ impl AppState {
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        (*state.leptos_options).clone()
     }
 }
 

@@ -1,7 +1,9 @@
 //! The built stylesheet and WebAssembly loader, found once per process: the stylesheet's
 //! text is inlined in every page (no render-blocking request before the first paint), and
 //! the names of the hashed JavaScript and WebAssembly files are ready for the pages that
-//! have an island (`server/src/middleware/islands.rs` adds the loader to those only).
+//! have an island. `server/src/middleware/page_assets.rs` puts both in the rendered page:
+//! the stylesheet is copied in once there rather than carried through rendering, where
+//! each pass over the page (Leptos's head injection searches it twice) would read it again.
 //!
 //! Two kinds of WebAssembly: cargo-leptos's full one (every island), and one per group of
 //! islands (`scripts/island-bundles.mjs`, listed in `pkg/islands.txt`), so that a page
@@ -15,9 +17,9 @@ use leptos::config::LeptosOptions;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The marker the shell leaves in `<head>` where the island loader goes (or nothing, on a
-/// page without islands).
-pub const ISLANDS_MARKER: &str = "<meta name=\"sesame-islands\">";
+/// The marker the shell leaves in `<head>` where the stylesheet and, on a page with islands,
+/// the island loader go.
+pub const ASSETS_MARKER: &str = "<meta name=\"sesame-assets\">";
 
 /// The built front-end files of this process.
 #[derive(Debug)]

@@ -135,7 +135,7 @@ async fn only_pages_with_an_island_load_webassembly_and_no_page_waits_for_a_styl
         let html = app.new_browser().get(app.url(path)).send().await.unwrap().text().await.unwrap();
         assert!(!html.contains(".wasm") && !html.contains("/pkg/"), "{path} loads no WebAssembly");
         assert!(!html.contains("<script type=\"module\""), "{path}");
-        assert!(!html.contains("sesame-islands"), "{path}: the marker never reaches the browser");
+        assert!(!html.contains("sesame-assets"), "{path}: the marker never reaches the browser");
         assert!(!html.contains("rel=\"stylesheet\""), "{path}: the style is inline, no request before the first paint");
     }
     // Pages with an island: the loader, with the CSP nonce, started once the page is idle.
@@ -150,7 +150,7 @@ async fn only_pages_with_an_island_load_webassembly_and_no_page_waits_for_a_styl
         assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "{path}");
         assert!(html.contains(&format!("<style nonce=\"{nonce}\">")), "{path}");
         assert!(!html.contains("preload"), "{path}: nothing competes with the first paint");
-        assert!(!html.contains("sesame-islands"), "{path}");
+        assert!(!html.contains("sesame-assets"), "{path}");
     }
     // A form re-rendered after a post without JavaScript keeps its island loader.
     let r = app.submit("/inscription", "/api/inscription", &[("email", "pas-une-adresse")]).await;

@@ -1,10 +1,13 @@
-//! WebAssembly only where it is used: the shell leaves a marker in `<head>`
-//! ([`ISLANDS_MARKER`]); a rendered page that holds an island (`<leptos-island`) gets the
-//! loader there, with the page's CSP nonce; any other page (home, sign-in, the back office…)
-//! gets nothing and downloads no WebAssembly or JavaScript of the app at all.
+//! What a rendered page needs from the built front end, put in once it is rendered: the
+//! shell leaves a marker in `<head>` ([`ASSETS_MARKER`]) that becomes the inlined
+//! stylesheet, with the page's CSP nonce, and — only on a page that holds an island
+//! (`<leptos-island`) — the loader of the WebAssembly of its islands. Any other page (home,
+//! sign-in, the back office…) downloads no WebAssembly or JavaScript of the app at all.
 //!
 //! Pages are rendered whole before they are sent (`SsrMode::Async`), so reading the body
-//! here costs one pass over a few kilobytes already in memory.
+//! here costs one pass over a few kilobytes already in memory; the stylesheet (16 KB) is
+//! copied into the answer once, instead of travelling through rendering and Leptos's head
+//! injection, which copy and search the page.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -12,13 +15,14 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 use sesame_app::platform::{AppState, RequestContext};
-use sesame_app::ui::assets::{ISLANDS_MARKER, island_scripts};
+use sesame_app::ui::assets::{ASSETS_MARKER, island_scripts};
 
 /// The largest page this layer reads (bigger answers are passed on untouched).
 const MAX_PAGE: usize = 4 * 1024 * 1024;
 
-/// Replaces the marker of an HTML page by the island loader, or by nothing.
-pub async fn island_loader(
+/// Replaces the marker of an HTML page by the stylesheet and, if the page has islands, their
+/// loader.
+pub async fn page_assets(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: Request,
     next: Next,
@@ -38,19 +42,18 @@ pub async fn island_loader(
         // Unreadable or too large: nothing sensible to send any more.
         return Response::from_parts(parts, Body::empty());
     };
-    let Some(at) = find(&bytes, ISLANDS_MARKER.as_bytes()) else {
+    let Some(at) = find(&bytes, ASSETS_MARKER.as_bytes()) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
+    let assets = sesame_app::ui::assets::of(&state.leptos_options);
     let islands = island_names(&bytes[at..]);
-    let scripts = if islands.is_empty() {
-        String::new()
-    } else {
-        island_scripts(sesame_app::ui::assets::of(&state.leptos_options), &nonce, &islands)
-    };
-    let mut page = Vec::with_capacity(bytes.len() + scripts.len());
+    let scripts = if islands.is_empty() { String::new() } else { island_scripts(assets, &nonce, &islands) };
+    let style = [b"<style nonce=\"".as_slice(), nonce.as_bytes(), b"\">", assets.css.as_bytes(), b"</style>"];
+    let mut page = Vec::with_capacity(bytes.len() + style.iter().map(|s| s.len()).sum::<usize>() + scripts.len());
     page.extend_from_slice(&bytes[..at]);
+    style.iter().for_each(|s| page.extend_from_slice(s));
     page.extend_from_slice(scripts.as_bytes());
-    page.extend_from_slice(&bytes[at + ISLANDS_MARKER.len()..]);
+    page.extend_from_slice(&bytes[at + ASSETS_MARKER.len()..]);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(page))
 }

@@ -123,6 +123,81 @@ test.describe("on a phone", () => {
     await expect(page.locator("#last_name-error")).toBeEmpty();
   });
 
+  test.describe("before the WebAssembly arrives", () => {
+    // The service worker would fetch the WebAssembly out of the page's sight (and from its cache).
+    test.use({ serviceWorkers: "block" });
+
+    /** Holds the page's WebAssembly back until the returned function is called: on a slow
+     * phone, people type into the server-rendered form before it arrives. */
+    async function holdWebAssembly(page: Page): Promise<() => Promise<void>> {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/*.wasm", async (route) => {
+        await released;
+        await route.continue();
+      });
+      return async () => {
+        await expect(page.locator("[data-island-ready='1']")).toHaveCount(0);
+        release();
+        await waitForIslands(page);
+        await page.unroute("**/*.wasm");
+      };
+    }
+
+    test("what is typed, ticked and chosen before the WebAssembly arrives stays, and is judged as it is", async ({ page }) => {
+      // A password typed early: moving on (here to the terms) judges it, not an empty one —
+      // no "required" message appears and shifts the checkbox from under the tap.
+      let arrive = await holdWebAssembly(page);
+      await page.goto("/premiere-connexion");
+      await page.getByLabel("Mot de passe").fill(PASSWORD);
+      await arrive();
+      await page.getByLabel("J'accepte les conditions d'utilisation").check();
+      await expect(page.getByLabel("J'accepte les conditions d'utilisation")).toBeChecked();
+      await expect(page.getByLabel("Mot de passe")).toHaveValue(PASSWORD);
+      await expect(page.locator("#password-error")).toBeEmpty();
+      await expect(page.getByLabel("Mot de passe")).toHaveAttribute("aria-invalid", "false");
+      await expect(page.locator("#password-strength")).toContainText("Bon");
+
+      // A name typed early is judged as typed, with the server's words.
+      arrive = await holdWebAssembly(page);
+      await page.goto("/inscription");
+      const last = page.getByLabel("Nom", { exact: true });
+      await last.fill("evil.example");
+      await arrive();
+      await last.blur();
+      await expect(page.locator("#last_name-error")).toHaveText(
+        "Ce nom contient des caractères qu'un nom ne contient pas (chiffres, @, /, :…).",
+      );
+
+      // A profile chosen, a right ticked and a structure's code typed early: all kept, and
+      // the structure looked up as if the code were just typed.
+      arrive = await holdWebAssembly(page);
+      await page.goto("/demande-acces");
+      await page.getByRole("radio", { name: "Collaborateur" }).check();
+      await page.getByLabel("Résultats").check();
+      await page.getByLabel("Code correspondant").fill("86BV01");
+      await arrive();
+      await expect(page.getByText("Laboratoire BioVienne")).toBeVisible();
+      await expect(page.getByRole("radio", { name: "Collaborateur" })).toBeChecked();
+      await expect(page.getByLabel("Résultats")).toBeChecked();
+      await expect(page.getByLabel("Code correspondant")).toHaveValue("86BV01");
+      await expect(page.getByRole("button", { name: "Envoyer" })).toBeEnabled();
+
+      // An activation code typed early is kept (grouped), and a child's record keeps the
+      // patient's names on show.
+      await signIn(page, "marie.martin@demo.sesame.test", DEMO_PASSWORD);
+      arrive = await holdWebAssembly(page);
+      await page.goto("/activation");
+      await page.getByLabel("Code d'activation").fill("k7qf 9m2x 4tx");
+      await page.getByLabel("Mon enfant").check();
+      await arrive();
+      await expect(page.getByLabel("Code d'activation")).toHaveValue("K7QF-9M2X-4TX");
+      await expect(page.getByLabel("Mon enfant")).toBeChecked();
+      await expect(page.getByLabel("Nom du patient", { exact: true })).toBeVisible();
+      await expect(page.getByLabel("Prénom du patient", { exact: true })).toBeVisible();
+    });
+  });
+
   test("terms not accepted: the French message next to the checkbox, with and without JavaScript", async ({ page, browser }) => {
     await page.goto("/inscription");
     await waitForIslands(page);

@@ -17,6 +17,7 @@ use crate::form::PlainForm;
 use crate::form::Settled;
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, HydrationMarker, Required, TextField, autocorrect_off, name_rule};
+use crate::ui::typed_early;
 use leptos::prelude::*;
 use server_fn::ServerFn;
 use std::time::Duration;
@@ -75,20 +76,22 @@ pub fn AccessRequestForm(lang: Lang, initial: Settled, initial_panel: Panel) -> 
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
+    // What was chosen and ticked before the WebAssembly arrived stays as it is (the server
+    // asks to confirm the rights when they may not be this profile's defaults).
     let profile = RwSignal::new(initial.value("profile"));
+    typed_early::restore(profile, typed_early::chosen("profile", initial.value("profile")));
     let (results0, invoices0, rights_profile0) = initial_rights(&initial);
     let results = RwSignal::new(results0);
+    typed_early::restore(results, typed_early::checked("results", results0));
     let invoices = RwSignal::new(invoices0);
+    typed_early::restore(invoices, typed_early::checked("invoices", invoices0));
     let rights_profile = RwSignal::new(rights_profile0);
 
     // Correspondent code: the server's panel for it, 350 ms after the last keystroke.
     let code = Field::new(initial.value("correspondent_code"));
     let panel = RwSignal::new(initial_panel);
     let keystrokes = RwSignal::new(0u32);
-    let on_code = move |ev: leptos::ev::Event| {
-        let typed = event_target_value(&ev);
-        code.value.set(typed.clone());
-        code.edited.set(true);
+    let look_up = move |typed: String| {
         let n = keystrokes.get_untracked().wrapping_add(1);
         keystrokes.set(n);
         if typed.trim().len() < 3 {
@@ -112,6 +115,17 @@ pub fn AccessRequestForm(lang: Lang, initial: Settled, initial_panel: Panel) -> 
             Duration::from_millis(350),
         );
     };
+    let on_code = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        code.value.set(typed.clone());
+        code.edited.set(true);
+        look_up(typed);
+    };
+    // A code typed before the WebAssembly arrived is looked up now, as if just typed.
+    let typed_code = typed_early::value("correspondent_code", initial.value("correspondent_code"));
+    if code.restore(typed_code.clone()) {
+        look_up(typed_code);
+    }
     let code_error = Signal::derive(move || {
         let server = if code.edited.get() {
             None
@@ -121,10 +135,10 @@ pub fn AccessRequestForm(lang: Lang, initial: Settled, initial_panel: Panel) -> 
         server.or_else(|| panel.with(|p| p.code_error.clone()))
     });
 
-    let last_name = Field::new(initial.value("last_name"));
-    let first_name = Field::new(initial.value("first_name"));
-    let email = Field::new(initial.value("email"));
-    let phone = Field::new(initial.value("phone"));
+    let last_name = Field::of("last_name", initial.value("last_name"));
+    let first_name = Field::of("first_name", initial.value("first_name"));
+    let email = Field::of("email", initial.value("email"));
+    let phone = Field::of("phone", initial.value("phone"));
     let last_error =
         last_name.error("last_name", name_rule(lang, ("Indiquez votre nom.", "Enter your last name.")), outcome);
     let first_error =

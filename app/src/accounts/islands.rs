@@ -19,10 +19,10 @@ use server_fn::ServerFn;
 #[island]
 pub fn SignUpForm(lang: Lang, initial: Settled, next: String) -> impl IntoView {
     let outcome = Signal::stored(initial.outcome.clone());
-    let email = Field::new(initial.value("email"));
-    let last_name = Field::new(initial.value("last_name"));
-    let first_name = Field::new(initial.value("first_name"));
-    let birth_date = Field::new(initial.value("birth_date"));
+    let email = Field::of("email", initial.value("email"));
+    let last_name = Field::of("last_name", initial.value("last_name"));
+    let first_name = Field::of("first_name", initial.value("first_name"));
+    let birth_date = Field::of("birth_date", initial.value("birth_date"));
     let terms_checked = initial.checked_or("terms", false);
 
     let email_error =

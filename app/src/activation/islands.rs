@@ -12,6 +12,7 @@ use crate::form::PlainForm;
 use crate::form::Settled;
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, Required, TextField, autocorrect_off, optional_name_rule};
+use crate::ui::typed_early;
 use leptos::prelude::*;
 use server_fn::ServerFn;
 
@@ -35,6 +36,13 @@ pub fn ActivationForm(lang: Lang, initial: Settled, holder_birth: String) -> imp
         if typed.is_empty() { typed } else { activation_code::group(&activation_code::normalize_input(&typed)) }
     };
     let code = Field::new(initial_code.clone());
+    // A code typed before the WebAssembly arrived is shown grouped, as if typed now.
+    let typed = typed_early::value("code", initial_code.clone());
+    code.restore(if typed.is_empty() {
+        typed
+    } else {
+        activation_code::group(&activation_code::normalize_input(&typed))
+    });
     let code_error = code.error(
         "code",
         move |v| match activation_code::check_partial(v) {
@@ -47,13 +55,14 @@ pub fn ActivationForm(lang: Lang, initial: Settled, holder_birth: String) -> imp
     );
     let complete = Signal::derive(move || code.value.with(|v| activation_code::ActivationCode::parse(v).is_ok()));
 
-    let birth = Field::new(initial.value("birth_date"));
+    let birth = Field::of("birth_date", initial.value("birth_date"));
     let birth_error =
         birth.error("birth_date", move |v| Date::parse(v).err().map(|e| e.message(lang).to_string()), outcome);
 
     let relation = RwSignal::new(initial.value_or("relation", "self"));
-    let last = Field::new(initial.value("patient_last_name"));
-    let first = Field::new(initial.value("patient_first_name"));
+    typed_early::restore(relation, typed_early::chosen("relation", relation.get_untracked()));
+    let last = Field::of("patient_last_name", initial.value("patient_last_name"));
+    let first = Field::of("patient_first_name", initial.value("patient_first_name"));
     let last_error = last.error("patient_last_name", optional_name_rule(lang), outcome);
     let first_error = first.error("patient_first_name", optional_name_rule(lang), outcome);
     // Before the WebAssembly runs, the name fields are always shown (the server ignores them

@@ -15,6 +15,7 @@ use crate::domain::shared_account::Profession;
 use crate::form::Outcome;
 use crate::i18n::Lang;
 use crate::ui::fields::{Field, FieldError, Required, TextField};
+use crate::ui::typed_early;
 use leptos::prelude::*;
 
 /// The server's errors of these fields, as the outcome a [`Field`] reads.
@@ -29,7 +30,8 @@ fn server_errors(errors: Vec<(String, String)>) -> Signal<Option<Outcome>> {
 pub fn EstablishmentIdField(lang: Lang, kind: String, value: String, errors: Vec<(String, String)>) -> impl IntoView {
     let outcome = server_errors(errors);
     let chosen = RwSignal::new(kind.clone());
-    let field = Field::new(value);
+    typed_early::restore(chosen, typed_early::value("identifier_kind", kind.clone()));
+    let field = Field::of("identifier", value);
     let error = field.error(
         "identifier",
         move |v| {
@@ -87,9 +89,10 @@ pub fn PostcodeFields(
     errors: Vec<(String, String)>,
 ) -> impl IntoView {
     let outcome = server_errors(errors);
-    let code = Field::new(postcode);
-    let dep = Field::new(departement);
-    let dep_edited = RwSignal::new(false);
+    let code = Field::of("postcode", postcode);
+    let dep = Field::new(departement.clone());
+    // A département typed before the WebAssembly arrived is the person's own choice.
+    let dep_edited = RwSignal::new(dep.restore(typed_early::value("departement", departement)));
     let code_error = code.error(
         "postcode",
         move |v| {
@@ -164,7 +167,8 @@ pub fn ResponsibleIdFields(
 ) -> impl IntoView {
     let outcome = server_errors(errors);
     let chosen = RwSignal::new(profession.clone());
-    let field = Field::new(rpps);
+    typed_early::restore(chosen, typed_early::value("profession", profession.clone()));
+    let field = Field::of("rpps", rpps);
     let needs_rpps = move || Profession::parse(&chosen.get()).is_none_or(Profession::has_rpps);
     let error = field.error(
         "rpps",

@@ -84,6 +84,25 @@ impl Field {
         Field { value: RwSignal::new(initial), touched: RwSignal::new(false), edited: RwSignal::new(false) }
     }
 
+    /// The field of the input `id`, starting with `initial` (the server's value) and taking,
+    /// once the island is hydrated, what that input held when the island started — typed
+    /// before the WebAssembly arrived (see [`super::typed_early`]).
+    pub fn of(id: &str, initial: String) -> Self {
+        let field = Field::new(initial.clone());
+        field.restore(super::typed_early::value(id, initial));
+        field
+    }
+
+    /// Takes `typed` once the island is hydrated, as an edit (the server's error for the
+    /// field no longer applies), if it differs from the value; says whether it did.
+    pub fn restore(self, typed: String) -> bool {
+        let changed = super::typed_early::restore(self.value, typed);
+        if changed {
+            Effect::new(move |_| self.edited.set(true));
+        }
+        changed
+    }
+
     /// The error to show: the browser's own check once the field was left or edited,
     /// otherwise the server's error for this field. Each new answer of the server applies
     /// again to every field (the rules only the server checks — a common password, a birth
@@ -181,7 +200,7 @@ pub fn NewPasswordField(
     outcome: Signal<Option<crate::form::Outcome>>,
 ) -> impl IntoView {
     use crate::domain::password::{check_rules, strength};
-    let field = Field::new(String::new());
+    let field = Field::of("password", String::new());
     let visible = RwSignal::new(false);
     let error = field.error("password", move |v| check_rules(v).first().map(|p| p.message(lang).to_string()), outcome);
     let level = Memo::new(move |_| field.value.with(|v| strength(v)));

@@ -8,3 +8,4 @@ pub mod layout;
 pub mod notice;
 #[cfg(feature = "ssr")]
 pub mod plain;
+pub mod typed_early;

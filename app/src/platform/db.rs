@@ -76,7 +76,11 @@ impl Db {
         // Fail fast when the database is away: a request waits at most 3 s for a connection.
         let options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(3));
         let options = match backend {
-            Backend::Sqlite => options.after_connect(|conn, _| {
+            // No ping before handing out a connection: an SQLite connection is a file opened
+            // by this process and cannot go stale, and sqlx's default check costs a second
+            // round trip to the connection's thread for every statement (a sign-in makes a
+            // dozen). PostgreSQL keeps it: it finds connections the server dropped.
+            Backend::Sqlite => options.test_before_acquire(false).after_connect(|conn, _| {
                 Box::pin(async move {
                     use sqlx::Executor;
                     // WAL lets readers proceed while one writer commits; foreign keys on;

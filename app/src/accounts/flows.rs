@@ -320,19 +320,27 @@ pub async fn check_credentials(
     let email_key = email.trim().to_lowercase();
     let now = state.now();
 
+    // The three counters take their turn at once (one statement), then the rules decide in
+    // their order; what a refusal did not use is taken back.
     let from_client = LimitedAction::SignInFromClient { client: &ctx.client_key };
-    limits::check(state, from_client).await?;
     let this_client = LimitedAction::SignIn { email_key: &email_key, client: &ctx.client_key };
-    let key = this_client.key(state);
-    let turn = rate_limit::take_turn(&state.db, &key, this_client.limit(), now).await?;
-    if turn.blocked_until > now {
-        limits::undo(state, from_client).await?;
+    let account = LimitedAction::SignInAccount { email_key: &email_key };
+    let [client_count, turn, account_count] = limits::take_turns(state, [from_client, this_client, account]).await?;
+    // While this client must wait for this account, its turn was not counted.
+    let waiting_now = turn.blocked_until > now;
+    if client_count.over(from_client.limit()) {
+        let undo: &[LimitedAction] = if waiting_now { &[account] } else { &[this_client, account] };
+        limits::settle(state, undo, &[]).await?;
+        return Err(AppError::RateLimited(client_count.retry_after_secs(from_client.limit(), now)).into());
+    }
+    if waiting_now {
+        limits::settle(state, &[from_client, account], &[]).await?;
         return Ok(SignInResult::Refused(waiting(lang, ((turn.blocked_until - now) as u64).div_ceil(1000))));
     }
     if turn.count > SIGN_IN_LOCK_AFTER {
+        limits::settle(state, &[account], &[]).await?;
         return Ok(SignInResult::Refused(locked(lang)));
     }
-    let account = limits::count(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
 
     let user = store::find_by_email_key(&state.db, &email_key).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -341,16 +349,14 @@ pub async fn check_credentials(
         Err(e) => {
             // No verdict (overloaded): the attempt gave the person nothing, so it does not
             // use up their allowance — the refusal says to come back in a moment.
-            rate_limit::undo(&state.db, &key).await?;
-            limits::undo(state, from_client).await?;
-            limits::undo(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
+            limits::settle(state, &[this_client, from_client, account], &[]).await?;
             return Err(e.into());
         }
     };
     let Some(user) = user.filter(|_| ok) else {
         let wait = delay_after(turn.count);
         if wait > 0 {
-            rate_limit::block_until(&state.db, &key, now + wait * 1000).await?;
+            rate_limit::block_until(&state.db, &this_client.key(state), now + wait * 1000).await?;
         }
         if turn.count >= SIGN_IN_LOCK_AFTER {
             return Ok(SignInResult::Refused(locked(lang)));
@@ -364,12 +370,11 @@ pub async fn check_credentials(
         ));
     };
     // The password is right: the person owns the account, so its state may be explained.
-    rate_limit::clear(&state.db, &key).await?;
-    limits::undo(state, from_client).await?;
-    let needs_email_code = account.count > limits::SIGN_IN_ACCOUNT_HARD_STOP;
-    if !needs_email_code {
-        limits::forget(state, LimitedAction::SignInAccount { email_key: &email_key }).await?;
-    }
+    // This client's failures are forgotten, and the account's too unless they reached the
+    // hard stop (then an e-mailed code is asked for, which forgets them).
+    let needs_email_code = account_count.count > limits::SIGN_IN_ACCOUNT_HARD_STOP;
+    let forget: &[LimitedAction] = if needs_email_code { &[this_client] } else { &[this_client, account] };
+    limits::settle(state, &[from_client], forget).await?;
     match user.status {
         AccountStatus::Active | AccountStatus::InvitationAccepted => {
             Ok(SignInResult::Success(SignedIn { user_id: user.id, kind: user.kind, needs_email_code }))

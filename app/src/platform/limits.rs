@@ -331,6 +331,28 @@ pub async fn check(state: &AppState, action: LimitedAction<'_>) -> FlowResult<Co
     Ok(c)
 }
 
+/// Counts one attempt of each action in one statement (see [`rate_limit::take_turns`]) and
+/// returns their counters in the same order, whatever the counts: the caller decides, in
+/// the order its rules go, and takes back with [`settle`] what a refusal did not use.
+pub async fn take_turns<const N: usize>(state: &AppState, actions: [LimitedAction<'_>; N]) -> FlowResult<[Counter; N]> {
+    let keys = actions.map(|a| a.key(state));
+    let mut turns = [("", Limit { max: 0, window: 0 }); N];
+    for ((turn, key), action) in turns.iter_mut().zip(&keys).zip(&actions) {
+        *turn = (key.as_str(), action.limit());
+    }
+    Ok(rate_limit::take_turns(&state.db, turns, state.now()).await?)
+}
+
+/// Takes back one counted attempt of each action of `undo` and forgets the counters of
+/// `forget`, in one statement.
+pub async fn settle(state: &AppState, undo: &[LimitedAction<'_>], forget: &[LimitedAction<'_>]) -> FlowResult<()> {
+    let undo: Vec<String> = undo.iter().map(|a| a.key(state)).collect();
+    let forget: Vec<String> = forget.iter().map(|a| a.key(state)).collect();
+    let undo: Vec<&str> = undo.iter().map(String::as_str).collect();
+    let forget: Vec<&str> = forget.iter().map(String::as_str).collect();
+    Ok(rate_limit::settle(&state.db, &undo, &forget).await?)
+}
+
 /// Takes back one counted attempt (it was not a failure).
 pub async fn undo(state: &AppState, action: LimitedAction<'_>) -> FlowResult<()> {
     Ok(rate_limit::undo(&state.db, &action.key(state)).await?)

@@ -103,6 +103,119 @@ async fn a_stranger_cannot_lock_someone_elses_account() {
     assert_eq!(location(&r), "/mon-compte");
 }
 
+/// The count of the sign-in counters whose key starts with `prefix` (0 when none).
+async fn sign_in_counted(app: &TestApp, prefix: &str) -> i64 {
+    sqlx::query_scalar("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM rate_limits WHERE key LIKE $1")
+        .bind(format!("{prefix}%"))
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn fifty_wrong_passwords_from_one_client_and_it_must_come_back_later() {
+    let app = TestApp::spawn_with(TestOptions { behind_proxy: true, ..TestOptions::default() }).await;
+    app.verified_patient("patiente@exemple.fr", "Patiente", "Paula", "1980-02-02").await;
+    let robot = app.browser_from("203.0.113.60", None);
+    let try_as = |email: String| {
+        let robot = robot.clone();
+        let base = app.base.clone();
+        async move {
+            submit_with(
+                &robot,
+                &base,
+                "/connexion",
+                "/api/connexion",
+                &[("email", &email), ("password", "Mauvais-mot-2!")],
+            )
+            .await
+        }
+    };
+    // Fifty wrong passwords over fifty addresses: each is answered (no delay per account).
+    for i in 0..50 {
+        assert_eq!(try_as(format!("essai{i}@exemple.fr")).await.status(), 200, "attempt {i}");
+    }
+    assert_eq!(sign_in_counted(&app, "login-client:").await, 50);
+    assert_eq!(sign_in_counted(&app, "login-account:").await, 50);
+    // The 51st is refused with a time to come back, even with the right password, and
+    // counts against nothing but the client.
+    let r = submit_with(
+        &robot,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "patiente@exemple.fr"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(sign_in_counted(&app, "login-client:").await, 51);
+    assert_eq!(sign_in_counted(&app, "login-account:").await, 50, "the refused attempt is not the account's");
+    assert_eq!(sign_in_counted(&app, "login:").await, 50, "nor the account's from this client");
+    // Another client is not concerned; and once the window is over, this one signs in.
+    let owner = app.browser_from("198.51.100.60", None);
+    let r = submit_with(
+        &owner,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "patiente@exemple.fr"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    app.clock.advance(15 * 60_000 + 1_000);
+    let r = submit_with(
+        &robot,
+        &app.base,
+        "/connexion",
+        "/api/connexion",
+        &[("email", "patiente@exemple.fr"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    // A right password takes back the client's count and forgets the account's failures.
+    assert_eq!(sign_in_counted(&app, "login-client:").await, 0);
+}
+
+#[tokio::test]
+async fn a_sign_in_that_must_wait_counts_against_nothing() {
+    let app = TestApp::spawn().await;
+    app.verified_patient("attente@exemple.fr", "Attente", "Anna", "1980-02-02").await;
+    let c = app.new_browser();
+    let attempt = |password: &'static str| {
+        let c = c.clone();
+        let base = app.base.clone();
+        async move {
+            let r = submit_with(
+                &c,
+                &base,
+                "/connexion",
+                "/api/connexion",
+                &[("email", "attente@exemple.fr"), ("password", password)],
+            )
+            .await;
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    for _ in 0..3 {
+        assert!(attempt("Mauvais-mot-2!").await.1.contains("Adresse e-mail ou mot de passe incorrect."));
+    }
+    // The third failure asks this client to wait; attempts meanwhile, right password or
+    // not, are answered "wait" and counted nowhere.
+    for password in ["Mauvais-mot-2!", PASSWORD] {
+        assert!(attempt(password).await.1.contains("patientez"));
+    }
+    assert_eq!(sign_in_counted(&app, "login-client:").await, 3);
+    assert_eq!(sign_in_counted(&app, "login-account:").await, 3);
+    assert_eq!(sign_in_counted(&app, "login:").await, 3);
+    // After the wait, the right password signs in and the failures are forgotten.
+    app.clock.advance(61_000);
+    assert_eq!(attempt(PASSWORD).await.0, 303);
+    assert_eq!(sign_in_counted(&app, "login:").await, 0);
+    assert_eq!(sign_in_counted(&app, "login-account:").await, 0);
+    assert_eq!(sign_in_counted(&app, "login-client:").await, 3, "the client's failures stay in its window");
+}
+
 #[tokio::test]
 async fn after_a_hundred_failures_the_password_alone_no_longer_signs_in() {
     let app = TestApp::spawn_with(TestOptions { behind_proxy: true, ..TestOptions::default() }).await;

@@ -354,6 +354,11 @@ impl TestApp {
         self.submit("/connexion", "/api/connexion", &[("email", email), ("password", password)]).await
     }
 
+    /// Signs in through the plain form, in browser `c` (another device, another address).
+    pub(crate) async fn sign_in_from(&self, c: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        submit_with(c, &self.base, "/connexion", "/api/connexion", &[("email", email), ("password", password)]).await
+    }
+
     /// Creates a lab record (as `sesame dossiers import` does) and returns its activation
     /// code, grouped as printed.
     pub(crate) async fn record(

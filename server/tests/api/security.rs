@@ -117,36 +117,16 @@ async fn fifty_wrong_passwords_from_one_client_and_it_must_come_back_later() {
     let app = TestApp::spawn_with(TestOptions { behind_proxy: true, ..TestOptions::default() }).await;
     app.verified_patient("patiente@exemple.fr", "Patiente", "Paula", "1980-02-02").await;
     let robot = app.browser_from("203.0.113.60", None);
-    let try_as = |email: String| {
-        let robot = robot.clone();
-        let base = app.base.clone();
-        async move {
-            submit_with(
-                &robot,
-                &base,
-                "/connexion",
-                "/api/connexion",
-                &[("email", &email), ("password", "Mauvais-mot-2!")],
-            )
-            .await
-        }
-    };
     // Fifty wrong passwords over fifty addresses: each is answered (no delay per account).
     for i in 0..50 {
-        assert_eq!(try_as(format!("essai{i}@exemple.fr")).await.status(), 200, "attempt {i}");
+        let r = app.sign_in_from(&robot, &format!("essai{i}@exemple.fr"), "Mauvais-mot-2!").await;
+        assert_eq!(r.status(), 200, "attempt {i}");
     }
     assert_eq!(sign_in_counted(&app, "login-client:").await, 50);
     assert_eq!(sign_in_counted(&app, "login-account:").await, 50);
     // The 51st is refused with a time to come back, even with the right password, and
     // counts against nothing but the client.
-    let r = submit_with(
-        &robot,
-        &app.base,
-        "/connexion",
-        "/api/connexion",
-        &[("email", "patiente@exemple.fr"), ("password", PASSWORD)],
-    )
-    .await;
+    let r = app.sign_in_from(&robot, "patiente@exemple.fr", PASSWORD).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
     assert_eq!(sign_in_counted(&app, "login-client:").await, 51);
@@ -154,25 +134,9 @@ async fn fifty_wrong_passwords_from_one_client_and_it_must_come_back_later() {
     assert_eq!(sign_in_counted(&app, "login:").await, 50, "nor the account's from this client");
     // Another client is not concerned; and once the window is over, this one signs in.
     let owner = app.browser_from("198.51.100.60", None);
-    let r = submit_with(
-        &owner,
-        &app.base,
-        "/connexion",
-        "/api/connexion",
-        &[("email", "patiente@exemple.fr"), ("password", PASSWORD)],
-    )
-    .await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(app.sign_in_from(&owner, "patiente@exemple.fr", PASSWORD).await.status(), 303);
     app.clock.advance(15 * 60_000 + 1_000);
-    let r = submit_with(
-        &robot,
-        &app.base,
-        "/connexion",
-        "/api/connexion",
-        &[("email", "patiente@exemple.fr"), ("password", PASSWORD)],
-    )
-    .await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(app.sign_in_from(&robot, "patiente@exemple.fr", PASSWORD).await.status(), 303);
     // A right password takes back the client's count and forgets the account's failures.
     assert_eq!(sign_in_counted(&app, "login-client:").await, 0);
 }
@@ -183,17 +147,9 @@ async fn a_sign_in_that_must_wait_counts_against_nothing() {
     app.verified_patient("attente@exemple.fr", "Attente", "Anna", "1980-02-02").await;
     let c = app.new_browser();
     let attempt = |password: &'static str| {
-        let c = c.clone();
-        let base = app.base.clone();
+        let (app, c) = (&app, &c);
         async move {
-            let r = submit_with(
-                &c,
-                &base,
-                "/connexion",
-                "/api/connexion",
-                &[("email", "attente@exemple.fr"), ("password", password)],
-            )
-            .await;
+            let r = app.sign_in_from(c, "attente@exemple.fr", password).await;
             (r.status(), r.text().await.unwrap())
         }
     };

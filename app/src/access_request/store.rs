@@ -451,3 +451,19 @@ pub async fn of_person(db: &Db, user_id: i64, email_key: &str) -> Result<Vec<Own
     .fetch_all(db.pool())
     .await
 }
+
+/// Blanks the personal fields of every request made by account `user_id` or from its address
+/// (`email_key`): the account is erased; the request stays, naming nobody, for its site
+/// history.
+pub async fn anonymise_of(tx: &mut Tx, user_id: i64, email_key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_requests SET last_name = '', first_name = '', email = '', \
+         email_key = 'deleted-request-' || CAST(id AS TEXT), phone = '' \
+         WHERE user_id = $1 OR email_key = $2",
+    )
+    .bind(user_id)
+    .bind(email_key)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

@@ -1031,39 +1031,14 @@ pub async fn list_page(db: &Db, f: &Filter) -> Result<Page, sqlx::Error> {
     Ok(Page { rows, total })
 }
 
-/// Erases an account at its owner's request (GDPR article 17): its row stays, emptied of
-/// every personal field, so that audit lines keep pointing at an id that names nobody
-/// (pseudonymised) and is never given to anyone else; everything hanging off it goes —
-/// sessions, links, codes, rights, memberships, pending invitations, digest items — and the
-/// personal fields of its access requests are blanked. The rows deleted here are the ones
-/// the old hard delete's cascade removed, plus what the address identifies. Runs in
-/// the caller's transaction; the caller checked the right to delete.
-pub async fn erase(tx: &mut Tx, id: i64, email_key: &str, now: i64) -> Result<(), sqlx::Error> {
-    for sql in [
-        "DELETE FROM sessions WHERE user_id = $1",
-        "DELETE FROM email_tokens WHERE user_id = $1",
-        "DELETE FROM record_links WHERE user_id = $1",
-        "DELETE FROM professional_sites WHERE user_id = $1",
-        "DELETE FROM professional_access WHERE user_id = $1",
-        "DELETE FROM approver_delegations WHERE user_id = $1",
-        "DELETE FROM access_codes WHERE user_id = $1",
-        "DELETE FROM recovery_codes WHERE user_id = $1",
-        "DELETE FROM one_time_codes WHERE user_id = $1",
-        "DELETE FROM digest_items WHERE user_id = $1",
-        "DELETE FROM shared_members WHERE user_id = $1",
-    ] {
-        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
-    }
-    sqlx::query("DELETE FROM shared_invitations WHERE email_key = $1").bind(email_key).execute(&mut **tx).await?;
-    sqlx::query(
-        "UPDATE access_requests SET last_name = '', first_name = '', email = '', \
-         email_key = 'deleted-request-' || CAST(id AS TEXT), phone = '' \
-         WHERE user_id = $1 OR email_key = $2",
-    )
-    .bind(id)
-    .bind(email_key)
-    .execute(&mut **tx)
-    .await?;
+/// Turns account `id` into a tombstone at its owner's request (GDPR article 17): its row
+/// stays, emptied of every personal field, so that audit lines keep pointing at an id that
+/// names nobody (pseudonymised) and is never given to anyone else; its e-mail tokens go.
+/// What hangs off it in other capabilities' tables is erased by their owners
+/// (`my_data::flows::erase_everything` calls each). Runs in the caller's transaction; the
+/// caller checked the right to delete.
+pub async fn erase(tx: &mut Tx, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1").bind(id).execute(&mut **tx).await?;
     sqlx::query(
         "UPDATE users SET email = 'deleted-' || CAST(id AS TEXT), email_key = 'deleted-' || CAST(id AS TEXT), \
          password_hash = NULL, last_name = '', first_name = '', last_name_key = '', first_name_key = '', \

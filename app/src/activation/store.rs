@@ -619,3 +619,9 @@ pub async fn unlink(tx: &mut Tx, link_id: i64, user_id: i64) -> Result<Option<i6
         .fetch_optional(&mut **tx)
         .await
 }
+
+/// Deletes every link of account `user_id` to a lab record (the account is erased; the lab
+/// keeps its records, and the audit log keeps that they were linked).
+pub async fn erase_links_of(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM record_links WHERE user_id = $1").bind(user_id).execute(&mut **tx).await.map(|_| ())
+}

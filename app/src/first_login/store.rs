@@ -179,3 +179,8 @@ pub async fn purge_spent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
         .await
         .map(|r| r.rows_affected())
 }
+
+/// Deletes every provisional access code issued to account `user_id` (the account is erased).
+pub async fn erase_of(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM access_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await.map(|_| ())
+}

@@ -221,11 +221,13 @@ pub async fn delete_account(
     Ok(Outcome::ok())
 }
 
-/// Erases account `user_id` (address `email`) in the caller's transaction — its support
-/// messages, its data export, the address in mail records, then the account itself as a
-/// tombstone (`accounts::store::erase`) and its sessions: the one erasure of the owner's
-/// deletion and of the inactivity purge. Answers the storage key of an export file to
-/// forget once the transaction committed.
+/// Erases account `user_id` (address `email`) in the caller's transaction: the one erasure
+/// of the owner's deletion and of the inactivity purge. Each table's owner erases its part —
+/// support messages, the data export, the address in mail records, sessions, record links,
+/// professional rights, codes, digest items, shared-account memberships and invitations,
+/// the personal fields of access requests — and the account itself becomes a tombstone
+/// (`accounts::store::erase`). Answers the storage key of an export file to forget once the
+/// transaction committed.
 pub async fn erase_everything(
     tx: &mut crate::platform::db::Tx,
     user_id: i64,
@@ -236,7 +238,15 @@ pub async fn erase_everything(
     crate::help::store::delete_of(tx, user_id, &email_key).await?;
     let export_file = super::export::delete_of(tx, user_id).await?;
     outbox::forget_address(tx, email).await?;
-    accounts::erase(tx, user_id, &email_key, now).await?;
     session::revoke_all(tx, user_id, None).await?;
+    crate::activation::store::erase_links_of(tx, user_id).await?;
+    crate::professional::store::erase_of(tx, user_id).await?;
+    crate::first_login::store::erase_of(tx, user_id).await?;
+    crate::second_factor::store::remove_all(tx, user_id).await?;
+    crate::platform::one_time_code::erase_of(tx, user_id).await?;
+    crate::reports::store::erase_digest_of(tx, user_id).await?;
+    crate::shared_accounts::store::erase_of(tx, user_id, &email_key).await?;
+    crate::access_request::store::anonymise_of(tx, user_id, &email_key).await?;
+    accounts::erase(tx, user_id, now).await?;
     Ok(export_file)
 }

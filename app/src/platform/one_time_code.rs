@@ -106,3 +106,8 @@ pub async fn purge(db: &super::db::Db, older_than: i64) -> Result<u64, sqlx::Err
         .await
         .map(|r| r.rows_affected())
 }
+
+/// Deletes every code e-mailed to account `user_id` (the account is erased).
+pub async fn erase_of(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM one_time_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await.map(|_| ())
+}

@@ -292,3 +292,16 @@ pub async fn other_approvers(db: &Db, structure_id: i64, except: i64) -> Result<
     .fetch_one(db.pool())
     .await
 }
+
+/// Deletes account `user_id`'s professional access, its sites and the structures delegated
+/// to it for approval (the account is erased).
+pub async fn erase_of(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    for sql in [
+        "DELETE FROM professional_sites WHERE user_id = $1",
+        "DELETE FROM professional_access WHERE user_id = $1",
+        "DELETE FROM approver_delegations WHERE user_id = $1",
+    ] {
+        sqlx::query(sql).bind(user_id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

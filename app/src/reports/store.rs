@@ -843,3 +843,8 @@ pub async fn accesses_by(db: &Db, user_id: i64) -> Result<Vec<OwnAccess>, sqlx::
     .fetch_all(db.pool())
     .await
 }
+
+/// Deletes what waited for account `user_id`'s digest (the account is erased).
+pub async fn erase_digest_of(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM digest_items WHERE user_id = $1").bind(user_id).execute(&mut **tx).await.map(|_| ())
+}

@@ -616,3 +616,11 @@ pub async fn paperless(db: &Db, structure_id: i64) -> Result<bool, sqlx::Error> 
     .await?;
     Ok(n > 0)
 }
+
+/// Removes account `user_id` from every shared account it belongs to, and deletes the
+/// invitations sent to its address (`email_key`): the account is erased.
+pub async fn erase_of(tx: &mut Tx, user_id: i64, email_key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM shared_members WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM shared_invitations WHERE email_key = $1").bind(email_key).execute(&mut **tx).await?;
+    Ok(())
+}

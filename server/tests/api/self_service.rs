@@ -478,6 +478,82 @@ async fn deleting_an_account_leaves_no_personal_field_behind() {
     assert_eq!(app.sign_up(email, "Nouveau", "Compte", "1990-01-01").await.status(), 303);
 }
 
+/// The tables (among every table with a `user_id` column) holding a row of account `id`.
+async fn tables_with_rows_of(app: &TestApp, id: i64) -> Vec<String> {
+    use sesame_app::platform::db::Backend;
+    let tables: Vec<String> = match app.db.backend() {
+        Backend::Sqlite => sqlx::query_scalar(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY m.name",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap(),
+        Backend::Postgres => sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap(),
+    };
+    assert!(tables.len() > 10, "the scan reads every table with a user_id: {tables:?}");
+    let mut found = Vec::new();
+    for table in tables {
+        if count(app, &format!("SELECT COUNT(*) FROM {table} WHERE user_id = {id}")).await > 0 {
+            found.push(table);
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn deleting_a_professional_account_leaves_no_row_hanging_off_it() {
+    let app = TestApp::spawn().await;
+    let structures = app.structures().await;
+    let email = "pro.efface@labo.test";
+    let id = app.professional(email, "86BV01", true, true, Some(&structures.open_sites[..1]), false).await;
+    let now = app.state().now();
+    let code = sesame_app::domain::structure::CorrespondentCode::parse("86BV01").unwrap();
+    let structure = sesame_app::structures::store::find_by_code(&app.db, &code).await.unwrap().unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    assert!(
+        sesame_app::professional::store::delegate(&mut tx, structure.id, id, structures.approver, now).await.unwrap()
+    );
+    sesame_app::second_factor::store::replace(app.state(), &mut tx, id, 10).await.unwrap();
+    sesame_app::reports::store::add_digest_item(&mut tx, id, "result", 1, now).await.unwrap();
+    tx.commit().await.unwrap();
+    // Signing in opens a session, with a code e-mailed on the way.
+    let browser = app.browser_as(email).await;
+    assert_eq!(
+        tables_with_rows_of(&app, id).await,
+        [
+            "approver_delegations",
+            "digest_items",
+            "one_time_codes",
+            "professional_access",
+            "professional_sites",
+            "recovery_codes",
+            "sessions"
+        ],
+        "everything the deletion must reach is there before"
+    );
+
+    let r = submit_with(
+        &browser,
+        &app.base,
+        "/mon-compte/supprimer",
+        "/api/supprimer-mon-compte",
+        &[("current_password", PASSWORD), ("confirm", "on")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/compte-supprime");
+    assert_eq!(tables_with_rows_of(&app, id).await, Vec::<String>::new(), "no row names the account any more");
+    assert_eq!(cells_containing(&app, email).await, Vec::<String>::new(), "the address is left nowhere");
+    assert_eq!(app.status_of(&format!("deleted-{id}")).await, "deactivated", "the account is a tombstone");
+}
+
 #[tokio::test]
 async fn the_only_approver_of_a_structure_cannot_delete_their_account() {
     let app = TestApp::spawn().await;

@@ -1,6 +1,7 @@
 //! The owner of `reports`, `report_versions`, `invoices` and `digest_items`: what the lab
 //! system published, version by version, and what waits for a professional's digest.
 
+use crate::domain::access_request::SiteScope;
 use crate::platform::db::{Db, Tx};
 
 /// A report's head row.
@@ -558,21 +559,21 @@ pub async fn accesses(db: &Db, item_kind: &str, item_id: i64) -> Result<Vec<Acce
 }
 
 /// What a professional (or a shared account) may see: their structure, all its sites or
-/// the chosen ones.
-#[derive(Debug, Clone, Copy)]
+/// the chosen ones (as their access holds them, read by `professional::store`).
+#[derive(Debug, Clone)]
 pub struct ProScope {
     /// The professional, or the shared account.
     pub user_id: i64,
     /// Their structure.
     pub structure_id: i64,
-    /// Every site of it (else only the sites in `professional_sites`).
-    pub all_sites: bool,
+    /// Every site of it, or the chosen ones.
+    pub sites: crate::domain::access_request::SiteScope,
 }
 
 impl ProScope {
     /// The scope of a professional's access.
     pub fn of(access: &crate::professional::store::ProAccess) -> Self {
-        ProScope { user_id: access.user_id, structure_id: access.structure_id, all_sites: access.scope.is_all() }
+        ProScope { user_id: access.user_id, structure_id: access.structure_id, sites: access.scope.clone() }
     }
 }
 
@@ -581,10 +582,14 @@ impl ProScope {
 fn push_scope(q: &mut sqlx::QueryBuilder<'_, sqlx::Any>, alias: &str, scope: &ProScope) {
     q.push(format!(" {alias}.structure_id = ")).push_bind(scope.structure_id);
     q.push(format!(" AND {alias}.withdrawn_at IS NULL"));
-    if !scope.all_sites {
-        q.push(format!(" AND {alias}.site_id IN (SELECT ps.site_id FROM professional_sites ps WHERE ps.user_id = "))
-            .push_bind(scope.user_id)
-            .push(")");
+    if !scope.sites.is_all() {
+        // A chosen subset is never empty (`SiteScope::new`); `-1` keeps the list valid SQL
+        // and matches no site should one ever be.
+        q.push(format!(" AND {alias}.site_id IN (-1"));
+        for site in scope.sites.selected() {
+            q.push(", ").push_bind(*site);
+        }
+        q.push(")");
     }
 }
 
@@ -685,12 +690,10 @@ fn push_report_branch(
 /// the reports of those sites.
 pub async fn pro_reports(db: &Db, scope: &ProScope, f: &ProFilter, limit: i64) -> Result<Vec<ProReport>, sqlx::Error> {
     let limit = limit.clamp(1, 200);
-    let branches: Vec<Option<i64>> = match (f.site_id, scope.all_sites) {
+    let branches: Vec<Option<i64>> = match (f.site_id, &scope.sites) {
         (Some(site), _) => vec![Some(site)],
-        (None, true) => vec![None],
-        (None, false) => {
-            crate::professional::store::chosen_sites(db, scope.user_id).await?.into_iter().map(Some).collect()
-        }
+        (None, SiteScope::All) => vec![None],
+        (None, SiteScope::Selected(sites)) => sites.iter().copied().map(Some).collect(),
     };
     let mut q = sqlx::QueryBuilder::new("");
     match branches.as_slice() {

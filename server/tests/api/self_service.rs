@@ -436,15 +436,7 @@ async fn deleting_an_account_leaves_no_personal_field_behind() {
     assert!(r.text().await.unwrap().contains("pas le bon"));
     let r = app.submit("/mon-compte/supprimer", "/api/supprimer-mon-compte", &[("current_password", PASSWORD)]).await;
     assert!(r.text().await.unwrap().contains("Cochez la case"));
-    let r = app
-        .submit(
-            "/mon-compte/supprimer",
-            "/api/supprimer-mon-compte",
-            &[("current_password", PASSWORD), ("confirm", "on")],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), "/compte-supprime");
+    deletes_own_account(&app.client, &app.base).await;
 
     for needle in [email, "Zébulon", "Anatole", "efface.moi"] {
         assert_eq!(cells_containing(&app, needle).await, Vec::<String>::new(), "{needle} is left nowhere");
@@ -476,6 +468,21 @@ async fn deleting_an_account_leaves_no_personal_field_behind() {
     assert_ne!(r.status(), 303);
     // The address is free for a new account.
     assert_eq!(app.sign_up(email, "Nouveau", "Compte", "1990-01-01").await.status(), 303);
+}
+
+/// Deletes the account signed in on `browser` through its form (password, box ticked) and
+/// checks that it lands on the goodbye page.
+async fn deletes_own_account(browser: &reqwest::Client, base: &str) {
+    let r = submit_with(
+        browser,
+        base,
+        "/mon-compte/supprimer",
+        "/api/supprimer-mon-compte",
+        &[("current_password", PASSWORD), ("confirm", "on")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/compte-supprime");
 }
 
 /// The tables (among every table with a `user_id` column) holding a row of account `id`.
@@ -539,16 +546,7 @@ async fn deleting_a_professional_account_leaves_no_row_hanging_off_it() {
         "everything the deletion must reach is there before"
     );
 
-    let r = submit_with(
-        &browser,
-        &app.base,
-        "/mon-compte/supprimer",
-        "/api/supprimer-mon-compte",
-        &[("current_password", PASSWORD), ("confirm", "on")],
-    )
-    .await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(location(&r), "/compte-supprime");
+    deletes_own_account(&browser, &app.base).await;
     assert_eq!(tables_with_rows_of(&app, id).await, Vec::<String>::new(), "no row names the account any more");
     assert_eq!(cells_containing(&app, email).await, Vec::<String>::new(), "the address is left nowhere");
     assert_eq!(app.status_of(&format!("deleted-{id}")).await, "deactivated", "the account is a tombstone");

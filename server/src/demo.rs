@@ -1,5 +1,6 @@
-//! The demo data set: loaded once on a fresh database, so that every journey can be tried at
-//! once. Codes are fixed (with valid check characters) so they can be printed every time.
+//! The owner of `app_meta` (where it records that it was loaded): the demo data set, loaded
+//! once on a fresh database, so that every journey can be tried at once. Codes are fixed
+//! (with valid check characters) so they can be printed every time.
 
 use sesame_app::accounts::store::{self as users, Activation, NewInvited, NewPatient};
 use sesame_app::activation::store::{self as records, NewRecord};

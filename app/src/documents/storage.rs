@@ -77,12 +77,7 @@ impl DocumentStorage for DatabaseStorage {
             // In parts: the driver copies what it binds, so one part at a time is held twice,
             // never the whole document.
             for (part, bytes) in sealed.chunks(DB_PART_BYTES).enumerate() {
-                sqlx::query("INSERT INTO document_blobs (document_id, part, sealed) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(part as i64)
-                    .bind(bytes.to_vec())
-                    .execute(&mut **tx)
-                    .await?;
+                super::store::insert_blob_part(tx, id, part as i64, bytes).await?;
             }
             Ok(())
         })
@@ -90,11 +85,7 @@ impl DocumentStorage for DatabaseStorage {
 
     fn get<'a>(&'a self, db: &'a Db, id: i64, _key: &'a str) -> BoxFuture<'a, Result<Vec<u8>, StorageError>> {
         Box::pin(async move {
-            let parts: Vec<Vec<u8>> =
-                sqlx::query_scalar("SELECT sealed FROM document_blobs WHERE document_id = $1 ORDER BY part")
-                    .bind(id)
-                    .fetch_all(db.pool())
-                    .await?;
+            let parts = super::store::blob_parts(db, id).await?;
             if parts.is_empty() {
                 return Err(StorageError::Missing);
             }

@@ -1,5 +1,7 @@
-//! The owner of `documents` and `document_blobs` (through the database storage): records a
-//! sealed document, opens it, and re-seals every document key under a new server key.
+//! The owner of `documents` and `document_blobs`: records a sealed document, opens it, and
+//! re-seals every document key under a new server key. The database storage
+//! (`storage::DatabaseStorage`) keeps its sealed bytes in `document_blobs` through
+//! [`insert_blob_part`] and [`blob_parts`].
 
 use super::DocumentError;
 use super::seal::{self, SealedKey};
@@ -53,6 +55,27 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<Option<String>, sqlx::Error>
     sqlx::query_scalar("DELETE FROM documents WHERE id = $1 RETURNING storage_key")
         .bind(id)
         .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Writes part `part` of document `id`'s sealed bytes in the database storage
+/// (`storage::DatabaseStorage`), in the caller's transaction.
+pub(crate) async fn insert_blob_part(tx: &mut Tx, id: i64, part: i64, bytes: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO document_blobs (document_id, part, sealed) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(part)
+        .bind(bytes)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// The sealed parts of document `id` kept in the database storage, in order (none when it
+/// is not there).
+pub(crate) async fn blob_parts(db: &Db, id: i64) -> Result<Vec<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT sealed FROM document_blobs WHERE document_id = $1 ORDER BY part")
+        .bind(id)
+        .fetch_all(db.pool())
         .await
 }
 

@@ -1,5 +1,6 @@
-//! Provisional access codes: random, single use, valid 7 days, stored as keyed hashes.
-//! They use the activation-code alphabet and check character, so typing is as forgiving.
+//! The owner of `access_codes`: provisional access codes, random, single use, valid 7 days,
+//! stored as keyed hashes. They use the activation-code alphabet and check character, so
+//! typing is as forgiving.
 
 use crate::domain::activation_code::ActivationCode;
 use crate::platform::AppState;

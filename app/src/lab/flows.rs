@@ -358,16 +358,6 @@ fn fingerprint(parts: &[&str], pdf: &Pdf) -> String {
     crate::platform::crypto::sha256_hex(&text)
 }
 
-/// Locks a report's head row until the transaction ends (a no-op update: `BEGIN IMMEDIATE`
-/// already serialises SQLite; on PostgreSQL it makes concurrent versions queue).
-async fn lock_report(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE reports SET updated_at = updated_at WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map(|_| ())
-}
-
 /// A report body that passed every check.
 struct ValidReport {
     reference: String,
@@ -573,7 +563,7 @@ async fn publish_report_in(
                     message: format!("report {report_reference} belongs to another patient record"),
                 }]));
             }
-            lock_report(tx, existing.id).await?;
+            reports::lock_report(tx, existing.id).await?;
             (existing.id, false)
         }
     };

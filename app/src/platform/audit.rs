@@ -1,5 +1,5 @@
-//! The audit log: who did what, when, to what, and what changed. Written in the same
-//! transaction as the change it records, so the two can never disagree.
+//! The owner of `audit_log`: who did what, when, to what, and what changed. Written in the
+//! same transaction as the change it records, so the two can never disagree.
 
 use super::db::Tx;
 use serde_json::Value;

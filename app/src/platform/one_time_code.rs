@@ -1,6 +1,7 @@
-//! Six-digit codes e-mailed to an account to confirm a step (the sign-in second factor,
-//! creating a shared account): single use, valid 10 minutes, the latest one only,
-//! stored as keyed hashes. Attempts are limited by the caller (see [`super::limits`]).
+//! The owner of `one_time_codes`: six-digit codes e-mailed to an account to confirm a step
+//! (the sign-in second factor, creating a shared account): single use, valid 10 minutes,
+//! the latest one only, stored as keyed hashes. Attempts are limited by the caller (see
+//! [`super::limits`]).
 
 use super::AppState;
 use super::clock::MINUTE;

@@ -1,5 +1,5 @@
-//! Counters in the database that limit attempts per key (account, code, client, e-mail),
-//! shared by every server instance.
+//! The owner of `rate_limits`: counters in the database that limit attempts per key
+//! (account, code, client, e-mail), shared by every server instance.
 //!
 //! Every limit **counts the attempt first, atomically, then decides**: a single
 //! `INSERT … ON CONFLICT DO UPDATE … RETURNING` increments the counter and returns the count

@@ -1,5 +1,6 @@
-//! Server-side sessions stored in the database, so several server instances share them and
-//! a user's sessions can be revoked all at once (password change, deactivation).
+//! The owner of `sessions`: server-side sessions stored in the database, so several server
+//! instances share them and a user's sessions can be revoked all at once (password change,
+//! deactivation).
 //!
 //! The cookie holds a random 256-bit token; the table holds only its SHA-256. Lifetimes
 //! (ASVS 5.0 V7, NIST SP 800-63B AAL2): 30 minutes idle and 12 hours at most; a patient who

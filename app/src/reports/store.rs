@@ -1,5 +1,6 @@
-//! The owner of `reports`, `report_versions`, `invoices` and `digest_items`: what the lab
-//! system published, version by version, and what waits for a professional's digest.
+//! The owner of `reports`, `report_versions`, `invoices`, `digest_items` and
+//! `document_accesses`: what the lab system published, version by version, what waits for
+//! a professional's digest, and every opening of a result or an invoice.
 
 use crate::domain::access_request::SiteScope;
 use crate::platform::db::{Db, Tx};
@@ -77,6 +78,17 @@ pub async fn versions(db: &Db, report_id: i64) -> Result<Vec<Version>, sqlx::Err
     .bind(report_id)
     .fetch_all(db.pool())
     .await
+}
+
+/// Locks a report's head row until the transaction ends, so that two versions of one report
+/// sent at once queue (a no-op update: `BEGIN IMMEDIATE` already serialises SQLite; on
+/// PostgreSQL it takes the row lock).
+pub async fn lock_report(tx: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reports SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// The latest version of a report, inside a transaction.

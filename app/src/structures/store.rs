@@ -1,4 +1,6 @@
-//! Reading structures, sites, approvers and the roll-out calendar.
+//! The owner of `structures`, `sites` and `rollout`: the lab's structures and their sites,
+//! kept in step with the lab's reference data, who approves for them, and the roll-out
+//! calendar.
 
 use super::lookup::{ApproverInfo, SiteInfo, StructureInfo, StructureLookup};
 use crate::domain::date::{Date, month_name};

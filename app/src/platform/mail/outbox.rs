@@ -1,6 +1,7 @@
-//! The transactional outbox: a mail is a row written in the same transaction as the change
-//! that causes it; a worker claims due rows, delivers them and records the outcome. A crash
-//! or an SMTP outage loses nothing: undelivered rows are retried with backoff.
+//! The owner of `outbox`, the transactional outbox: a mail is a row written in the same
+//! transaction as the change that causes it; a worker claims due rows, delivers them and
+//! records the outcome. A crash or an SMTP outage loses nothing: undelivered rows are
+//! retried with backoff.
 //!
 //! Once delivered, a row keeps only its template name and timestamps: bodies (which may
 //! hold links with secrets) and the address are erased.
